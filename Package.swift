@@ -1,0 +1,74 @@
+// swift-tools-version:6.2
+// hrec: records what AI coding agents do with production data, and gates their BigQuery access.
+import PackageDescription
+
+/// Settings applied to every Swift target (see STYLE.md: one list, applied in a loop).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "hrec",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hrec", targets: ["hrec"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // Thin C targets: only what Swift cannot do safely (fork/exec, variadic calls, macros).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "CPosix"),
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CVterm", linkerSettings: [.linkedLibrary("vterm")]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+
+        // Capabilities, dependencies pointing downward.
+        .target(name: "HrecJournal", dependencies: [
+            "CZstd", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "HrecRecorder", dependencies: ["HrecJournal", "CPosix"]),
+        .target(name: "HrecSQL"),
+        .target(name: "HrecPolicy", dependencies: [
+            "HrecSQL", .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "HrecGate", dependencies: [
+            "HrecJournal", "HrecPolicy", "CCurl",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "HrecPlayer", dependencies: ["HrecJournal", "CVterm", "CNcurses", "CPosix"]),
+        .target(name: "HrecExport", dependencies: ["HrecJournal", "CSQLite"]),
+        .executableTarget(name: "hrec", dependencies: [
+            "HrecJournal", "HrecRecorder", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Shared by test targets: fixture paths, built-binary runner, manual clock, test issuer.
+        .target(name: "HrecTestSupport", dependencies: ["HrecJournal"], path: "Tests/HrecTestSupport"),
+        .testTarget(name: "HrecJournalTests", dependencies: ["HrecJournal", "HrecTestSupport"]),
+        .testTarget(name: "HrecRecorderTests", dependencies: ["HrecRecorder", "HrecTestSupport"]),
+        .testTarget(name: "HrecSQLTests", dependencies: ["HrecSQL"]),
+        .testTarget(name: "HrecPolicyTests", dependencies: ["HrecPolicy", "HrecTestSupport"]),
+        .testTarget(name: "HrecGateTests", dependencies: ["HrecGate", "HrecTestSupport"]),
+        .testTarget(name: "HrecPlayerTests", dependencies: ["HrecPlayer", "HrecTestSupport"]),
+        .testTarget(name: "HrecExportTests", dependencies: ["HrecExport", "HrecTestSupport"]),
+        .testTarget(name: "HrecCLITests", dependencies: ["HrecTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system && !["CPosix", "CCurl", "CNcurses", "CVterm"].contains(target.name) {
+    target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
+}

@@ -1,0 +1,3 @@
+#include "CNcurses.h"
+
+int hrec_ncurses_placeholder(void) { return 0; }

@@ -1,0 +1,3 @@
+#include "CPosix.h"
+
+int hrec_posix_placeholder(void) { return 0; }

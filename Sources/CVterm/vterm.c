@@ -1,0 +1,3 @@
+#include "CVterm.h"
+
+int hrec_vterm_placeholder(void) { return 0; }

@@ -1,0 +1,2 @@
+/// Namespace placeholder for the HrecExport capability.
+public enum HrecExportModule {}

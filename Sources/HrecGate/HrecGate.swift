@@ -1,0 +1,2 @@
+/// Namespace placeholder for the HrecGate capability.
+public enum HrecGateModule {}

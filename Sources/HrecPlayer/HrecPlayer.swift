@@ -1,0 +1,2 @@
+/// Namespace placeholder for the HrecPlayer capability.
+public enum HrecPlayerModule {}

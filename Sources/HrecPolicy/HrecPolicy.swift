@@ -1,0 +1,2 @@
+/// Namespace placeholder for the HrecPolicy capability.
+public enum HrecPolicyModule {}

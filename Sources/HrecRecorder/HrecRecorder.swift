@@ -1,0 +1,2 @@
+/// Namespace placeholder for the HrecRecorder capability.
+public enum HrecRecorderModule {}

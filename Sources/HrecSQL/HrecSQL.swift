@@ -1,0 +1,2 @@
+/// Namespace placeholder for the HrecSQL capability.
+public enum HrecSQLModule {}
