@@ -35,7 +35,7 @@ public struct FileDescriptor: Sendable, Hashable {
     public func writeAll(_ bytes: [UInt8]) throws(Errno) {
         var failure: Errno?
         bytes.withUnsafeBytes { buffer in
-            do { try writeAll(buffer) } catch { failure = error }
+            do throws(Errno) { try writeAll(buffer) } catch { failure = error }
         }
         if let failure { throw failure }
     }
