@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import HrecJournal
 
 /// The `hrec` command: records AI coding agents' sessions and gates their BigQuery access.
 @main
@@ -14,6 +16,30 @@ struct Hrec: AsyncParsableCommand {
             classifies, blocks, holds or masks every request on the same timeline.
             """,
         version: version,
-        subcommands: []
+        subcommands: [
+            VerifyCommand.self,
+            CatCommand.self,
+            InfoCommand.self,
+        ]
     )
+
+    /// Runs the command; every error becomes one line on stderr and an exit status, here only.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
+            Foundation.exit(error.exitCode)
+        } catch let error as JournalError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,0 +1,51 @@
+/// Walks the frames of a journal's bytes without decompressing or checking signatures.
+enum FrameScanner {
+    struct Result {
+        var frames: [JournalReader.Frame]
+        var ending: JournalReader.Ending
+        /// Offset where the seek index starts, when one was found where the frames end.
+        var indexOffset: Int?
+    }
+
+    /// Scans seal by seal from the end of the preamble.
+    static func scan(_ bytes: [UInt8]) -> Result {
+        var frames: [JournalReader.Frame] = []
+        var offset = Preamble.frameSize
+        while true {
+            if offset == bytes.count {
+                let reason = frames.last?.isFinal == true ? nil : "the file ends after frame \(frames.count - 1) without an end record"
+                if let reason { return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: reason)) }
+                return Result(frames: frames, ending: .complete(indexPresent: false))
+            }
+            var reader = ByteReader(bytes, position: offset)
+            guard let magic = reader.u32() else {
+                return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: "the file ends inside a frame header"))
+            }
+            if magic == JournalFormat.indexMagic {
+                guard frames.last?.isFinal == true else {
+                    return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: "a seek index before the final frame"))
+                }
+                return Result(frames: frames, ending: .complete(indexPresent: true), indexOffset: offset)
+            }
+            switch FrameSeal.parse(bytes, at: offset) {
+            case .truncated:
+                return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: "the file ends inside a frame seal"))
+            case let .invalid(reason):
+                return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: reason))
+            case let .seal(seal):
+                if frames.last?.isFinal == true {
+                    return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: "a frame after the final frame"))
+                }
+                let dataEnd = offset + FrameSeal.frameSize + Int(seal.compressedLength)
+                guard dataEnd <= bytes.count else {
+                    return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: "the file ends inside frame \(frames.count)"))
+                }
+                frames.append(JournalReader.Frame(
+                    position: frames.count, offset: UInt64(offset), sealedIndex: seal.frameIndex, firstRecord: seal.firstRecord,
+                    recordCount: seal.recordCount, firstTime: seal.firstTime, lastTime: seal.lastTime, rawLength: seal.rawLength,
+                    compressedLength: seal.compressedLength, isFinal: seal.isFinal))
+                offset = dataEnd
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes one journal file: append-only, one owner, not thread-safe (see `JournalAppender`).
+///
+/// Records accumulate in a pending frame; `flush()` compresses it into one independent zstd
+/// frame, extends the hash chain, signs a seal and appends seal + frame in one `write(2)`.
+/// `close(end:)` writes the end record in a final frame, then the seek index, and fsyncs.
+public final class JournalWriter {
+    /// Flush and durability settings.
+    public struct Options: Sendable {
+        /// Flush a frame once this many uncompressed bytes are pending.
+        public var frameBytes: Int = JournalFormat.defaultFrameBytes
+        /// Flush a frame once its oldest record is this old (used by `JournalAppender`).
+        public var flushIntervalMicros: UInt64 = JournalFormat.defaultFlushIntervalMicros
+        /// fsync at most this often (also at close).
+        public var syncIntervalMicros: UInt64 = 1_000_000
+        /// zstd level.
+        public var compressionLevel: Int32 = JournalFormat.defaultCompressionLevel
+        public init() {}
+    }
+
+    /// What was written, for the caller's final message.
+    public struct Summary: Sendable, Equatable {
+        public var records: UInt64
+        public var frames: UInt64
+        public var rawBytes: UInt64
+        public var fileBytes: UInt64
+        public var chainHead: [UInt8]
+    }
+
+    public let url: URL
+    public let options: Options
+    private let fd: FileDescriptor
+    private let signer: JournalSigner
+    private let compressor: ZstdCompressor
+    private var pending: [UInt8] = []
+    private var pendingCount: UInt32 = 0
+    private var pendingFirstTime: UInt64 = 0
+    private var pendingLastTime: UInt64 = 0
+    private var chainHash: [UInt8]
+    private var nextFrame: UInt64 = 0
+    private var nextRecord: UInt64 = 0
+    private var fileOffset: UInt64 = 0
+    private var rawBytes: UInt64 = 0
+    private var index: [SeekIndex.Entry] = []
+    private var lastSyncMicros: UInt64 = 0
+    private var closed = false
+    private(set) var counts: [RecordKind: UInt64] = [:]
+    private(set) var outputBytes: UInt64 = 0
+    private(set) var inputBytes: UInt64 = 0
+
+    /// Creates `url` (which must not exist), writes the preamble and the header record.
+    /// The header's signer fields are filled in from `signer`.
+    /// - Throws: `JournalError.io` when the file cannot be created or written.
+    public init(url: URL, header: SessionHeader, signer: JournalSigner, options: Options = Options()) throws(JournalError) {
+        self.url = url
+        self.options = options
+        self.signer = signer
+        compressor = try ZstdCompressor(level: options.compressionLevel)
+        do {
+            fd = try FileDescriptor.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: 0o600)
+        } catch {
+            throw .io(path: url.path, operation: "create journal", errno: error.rawValue)
+        }
+        let preamble = Preamble(version: UInt16(JournalFormat.version), sessionID: header.sessionID,
+                                startedAtMicros: header.startedAtMicros, signerPublicKey: signer.publicKey).encoded()
+        chainHash = FrameSeal.chainSeed(preamble: preamble)
+        try write(preamble)
+        var header = header
+        header.signerPublicKey = Data(signer.publicKey).base64EncodedString()
+        header.signerFingerprint = signer.fingerprint
+        try append(Record(time: 0, body: .header(header)))
+    }
+
+    deinit {
+        if !closed { fd.close() }
+    }
+
+    /// Whether records are waiting for the next flush.
+    public var hasPending: Bool { pendingCount > 0 }
+    /// Time of the oldest pending record.
+    public var pendingSince: UInt64 { pendingFirstTime }
+
+    /// Adds a record to the pending frame, flushing when the frame is full.
+    public func append(_ record: Record) throws(JournalError) {
+        precondition(!closed, "append after close")
+        do {
+            try RecordCodec.encode(record, into: &pending)
+        } catch {
+            throw .invalidEvent("cannot encode \(record.kind.name) record: \(error)")
+        }
+        if pendingCount == 0 { pendingFirstTime = record.time }
+        pendingLastTime = max(pendingLastTime, record.time)
+        pendingCount += 1
+        counts[record.kind, default: 0] += 1
+        switch record.body {
+        case let .output(bytes): outputBytes += UInt64(bytes.count)
+        case let .input(bytes): inputBytes += UInt64(bytes.count)
+        default: break
+        }
+        if pending.count >= options.frameBytes { try flush() }
+    }
+
+    /// Seals the pending records into a frame (no-op when none are pending); fsyncs when the
+    /// sync interval has passed since the last fsync.
+    public func flush(final: Bool = false) throws(JournalError) {
+        guard pendingCount > 0 else { return }
+        let compressed = try compressor.compress(pending)
+        var seal = FrameSeal(flags: final ? JournalFormat.sealFlagFinal : 0, frameIndex: nextFrame, firstRecord: nextRecord,
+                             recordCount: pendingCount, firstTime: pendingFirstTime, lastTime: pendingLastTime,
+                             rawLength: UInt32(pending.count), compressedLength: UInt32(compressed.count),
+                             chainHash: [], signature: [])
+        seal.chainHash = seal.computeChainHash(previous: chainHash, data: compressed[...])
+        seal.signature = signer.sign(seal.signedMessage)
+        index.append(SeekIndex.Entry(offset: fileOffset, firstRecord: nextRecord, firstTime: pendingFirstTime))
+        try write(seal.encoded() + compressed)
+        chainHash = seal.chainHash
+        nextFrame += 1
+        nextRecord += UInt64(pendingCount)
+        rawBytes += UInt64(pending.count)
+        pending.removeAll(keepingCapacity: true)
+        pendingCount = 0
+        let now = SessionClock.monotonicNanos() / 1000
+        if now &- lastSyncMicros >= options.syncIntervalMicros {
+            try sync()
+            lastSyncMicros = now
+        }
+    }
+
+    /// Writes the end record (counts filled in) in a final frame, the seek index, and fsyncs.
+    @discardableResult
+    public func close(end: SessionEnd, at time: UInt64) throws(JournalError) -> Summary {
+        var end = end
+        var counts = Dictionary(uniqueKeysWithValues: self.counts.map { ($0.key.name, $0.value) })
+        counts["end"] = 1
+        end.counts = counts
+        end.outputBytes = outputBytes
+        end.inputBytes = inputBytes
+        try append(Record(time: time, body: .end(end)))
+        try flush(final: true)
+        let seekIndex = SeekIndex(entries: index, chainHead: chainHash)
+        try write(seekIndex.encoded(signer: signer))
+        try sync()
+        closed = true
+        fd.close()
+        return Summary(records: nextRecord, frames: nextFrame, rawBytes: rawBytes, fileBytes: fileOffset, chainHead: chainHash)
+    }
+
+    /// Flushes what is pending and closes the file without an end record (the journal then
+    /// reads as truncated). For crash simulations and fatal errors.
+    public func abandon() {
+        guard !closed else { return }
+        try? flush()
+        closed = true
+        fd.close()
+    }
+
+    private func write(_ bytes: [UInt8]) throws(JournalError) {
+        do {
+            try fd.writeAll(bytes)
+        } catch {
+            throw .io(path: url.path, operation: "write journal", errno: error.rawValue)
+        }
+        fileOffset += UInt64(bytes.count)
+    }
+
+    private func sync() throws(JournalError) {
+        do {
+            try fd.sync()
+        } catch {
+            throw .io(path: url.path, operation: "fsync journal", errno: error.rawValue)
+        }
+    }
+}

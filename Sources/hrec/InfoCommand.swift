@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import HrecJournal
+
+/// `hrec info`: a journal's header, duration, record counts, sizes and integrity.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Summarize a journal: header, duration, record counts per kind, sizes, integrity.")
+
+    @Argument(help: "The journal file.")
+    var file: String
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let reader = try JournalReader(url: URL(fileURLWithPath: file))
+        var counts: [RecordKind: Int] = [:]
+        var rawOutput = 0, rawInput = 0
+        try reader.forEachRecord { record in
+            counts[record.kind, default: 0] += 1
+            if case let .output(bytes) = record.body { rawOutput += bytes.count }
+            if case let .input(bytes) = record.body { rawInput += bytes.count }
+        }
+        let report = JournalVerifier.verify(path: file, trust: try JournalTrust.local())
+        let header = reader.header
+        let end = try reader.endRecord()
+        let integrity = report.isIntact ? "intact" : "\(report.problem!.kind.rawValue): \(report.problem!.detail)"
+        let exit: String = if let end {
+            end.signal.map { "killed by signal \($0)" } ?? end.exitStatus.map { "exit status \($0)" } ?? "unknown"
+        } else { "none (truncated)" }
+
+        if json {
+            let object: [String: Any] = [
+                "path": file, "sessionID": header.sessionID.description,
+                "startedAt": ISO8601DateFormatter().string(from: header.startedAt),
+                "durationSeconds": Double(reader.duration) / 1_000_000,
+                "host": header.host, "user": header.osUser, "identity": header.identity?.email ?? NSNull(),
+                "verifiedIdentity": header.identity?.verified ?? false,
+                "command": header.command, "cwd": header.cwd,
+                "counts": Dictionary(uniqueKeysWithValues: counts.map { ($0.key.name, $0.value) }),
+                "frames": reader.frames.count, "fileBytes": reader.fileSize,
+                "outputBytes": rawOutput, "inputBytes": rawInput,
+                "truncated": reader.isTruncated, "integrity": integrity, "intact": report.isIntact,
+                "chainHead": report.chainHead, "signer": report.signerFingerprint ?? "",
+                "exit": exit,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let raw = rawOutput + rawInput
+        let ratio = raw > 0 ? String(format: "%.1f%%", 100 * Double(reader.fileSize) / Double(raw)) : "-"
+        let kinds = RecordKind.allCases.compactMap { kind in counts[kind].map { "\(kind.name) \($0)" } }.joined(separator: ", ")
+        print("""
+            journal    \(file)
+            session    \(header.sessionID)
+            started    \(ISO8601DateFormatter().string(from: header.startedAt))
+            duration   \(Duration.text(reader.duration))
+            user       \(header.osUser)@\(header.host)\(header.identity.map { " as \($0.email ?? $0.subject)\($0.verified ? "" : " (unverified)")" } ?? "")
+            command    \(header.command.joined(separator: " "))
+            cwd        \(header.cwd)
+            terminal   \(header.term ?? "-") \(header.size.map { "\($0.columns)x\($0.rows)" } ?? "(not a tty)")
+            exit       \(exit)
+            records    \(kinds)
+            size       \(reader.fileSize) bytes on disk for \(rawOutput) output + \(rawInput) input bytes (\(ratio)), \(reader.frames.count) frames
+            integrity  \(integrity)
+            chain      \(report.chainHead)
+            signer     \(report.signerFingerprint ?? "-")\(report.signerTrusted ? "" : " (not trusted here)")
+            """)
+    }
+}
