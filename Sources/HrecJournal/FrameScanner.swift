@@ -13,9 +13,10 @@ enum FrameScanner {
         var offset = Preamble.frameSize
         while true {
             if offset == bytes.count {
-                let reason = frames.last?.isFinal == true ? nil : "the file ends after frame \(frames.count - 1) without an end record"
-                if let reason { return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: reason)) }
-                return Result(frames: frames, ending: .complete(indexPresent: false))
+                let reason = frames.last?.isFinal == true
+                    ? "the seek index is missing (every record is present)"
+                    : "the file ends after frame \(frames.count - 1) without an end record"
+                return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: reason))
             }
             var reader = ByteReader(bytes, position: offset)
             guard let magic = reader.u32() else {
@@ -25,7 +26,13 @@ enum FrameScanner {
                 guard frames.last?.isFinal == true else {
                     return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: "a seek index before the final frame"))
                 }
-                return Result(frames: frames, ending: .complete(indexPresent: true), indexOffset: offset)
+                if let size = reader.u32(), bytes.count - offset == 8 + Int(size) {
+                    return Result(frames: frames, ending: .complete(indexPresent: true), indexOffset: offset)
+                }
+                if let size = reader.u32(), bytes.count - offset > 8 + Int(size) {
+                    return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: "bytes after the seek index"))
+                }
+                return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: "the file ends inside the seek index (every record is present)"))
             }
             switch FrameSeal.parse(bytes, at: offset) {
             case .truncated:

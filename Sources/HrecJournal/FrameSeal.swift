@@ -5,7 +5,7 @@ import Crypto
 ///
 /// Content (148 bytes): tag `HSEAL1`, flags u8, reserved u8, frame index u64, first record u64,
 /// record count u32, first time µs u64, last time µs u64, raw length u32, compressed length u32
-/// (56 bytes of fields), chain hash (32), signature (64).
+/// (52 bytes of fields), chain hash (32), signature (64).
 ///
 /// chain(i) = SHA-256(chain(i-1) ‖ fields(i) ‖ compressed data(i)), chain(-1) = SHA-256(preamble frame).
 /// signature(i) = Ed25519(`hrec-journal-v1 seal` ‖ fields(i) ‖ chain(i)).
@@ -21,13 +21,13 @@ struct FrameSeal: Equatable {
     var chainHash: [UInt8]
     var signature: [UInt8]
 
-    static let fieldsSize = 56
+    static let fieldsSize = 52
     static let contentSize = fieldsSize + 32 + 64
     static let frameSize = 8 + contentSize
 
     var isFinal: Bool { flags & JournalFormat.sealFlagFinal != 0 }
 
-    /// The 56 bytes of fields that the hash and the signature cover.
+    /// The 52 bytes of fields that the hash and the signature cover.
     var fields: [UInt8] {
         var writer = ByteWriter(capacity: Self.fieldsSize)
         writer.append(JournalFormat.sealTag)

@@ -61,7 +61,10 @@ private struct VerificationRun {
 
         while true {
             if offset == bytes.count {
-                if sawFinal { break }
+                if sawFinal {
+                    return fail(.truncated, frame: nil, offset: offset,
+                                "the seek index written at close is missing (every record is present; the file was cut after its end record)")
+                }
                 return fail(.truncated, frame: position, offset: offset,
                             "the journal stops after frame \(position - 1) without its end record (a crash or a cut copy)")
             }
@@ -72,6 +75,13 @@ private struct VerificationRun {
             if magic == JournalFormat.indexMagic {
                 guard sawFinal else {
                     return fail(.malformed, frame: position, offset: offset, "a seek index where frame \(position) should be")
+                }
+                let endsWithFooter = bytes.count >= 4 && Array(bytes[(bytes.count - 4)...]) == SeekIndex.footerTag
+                if let size = reader.u32(), bytes.count - offset < 8 + Int(size), !endsWithFooter {
+                    return fail(.truncated, frame: nil, offset: offset, "the file ends inside the seek index (every record is present)")
+                }
+                if reader.remaining < 4 {
+                    return fail(.truncated, frame: nil, offset: offset, "the file ends inside the seek index (every record is present)")
                 }
                 return checkIndex(at: offset, key: key, frames: frameOffsets, chain: chain)
             }
@@ -138,7 +148,6 @@ private struct VerificationRun {
             report.intactUntil = seal.lastTime
             report.chainHead = Hex.encode(chain)
         }
-        finish()
     }
 
     private mutating func checkIndex(at offset: Int, key: [UInt8], frames: [SeekIndex.Entry], chain: [UInt8]) {

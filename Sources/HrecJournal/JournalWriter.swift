@@ -86,6 +86,12 @@ public final class JournalWriter {
 
     /// Adds a record to the pending frame, flushing when the frame is full.
     public func append(_ record: Record) throws(JournalError) {
+        try add(record)
+        if pending.count >= options.frameBytes { try flush() }
+    }
+
+    /// Adds a record to the pending frame without flushing.
+    private func add(_ record: Record) throws(JournalError) {
         precondition(!closed, "append after close")
         do {
             try RecordCodec.encode(record, into: &pending)
@@ -101,7 +107,6 @@ public final class JournalWriter {
         case let .input(bytes): inputBytes += UInt64(bytes.count)
         default: break
         }
-        if pending.count >= options.frameBytes { try flush() }
     }
 
     /// Seals the pending records into a frame (no-op when none are pending); fsyncs when the
@@ -139,7 +144,7 @@ public final class JournalWriter {
         end.counts = counts
         end.outputBytes = outputBytes
         end.inputBytes = inputBytes
-        try append(Record(time: time, body: .end(end)))
+        try add(Record(time: time, body: .end(end)))
         try flush(final: true)
         let seekIndex = SeekIndex(entries: index, chainHead: chainHash)
         try write(seekIndex.encoded(signer: signer))

@@ -78,6 +78,9 @@ struct SeekIndex: Equatable {
         guard JournalTrust.isValid(signature: signature, message: message, publicKey: publicKey) else {
             return .invalid("seek index signature does not verify")
         }
+        guard reader.u32() == contentSize + 8, let tag = reader.take(4), Array(tag) == footerTag else {
+            return .invalid("seek index footer is damaged")
+        }
         return .index(SeekIndex(entries: entries, chainHead: Array(head)), offset: offset)
     }
 }
