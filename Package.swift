@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hrec", targets: ["hrec"]),
+        .executable(name: "hrec-journal-bench", targets: ["hrec-journal-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +56,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // Benchmarks (bench/): `swift build -c release --product hrec-journal-bench`.
+        .executableTarget(name: "hrec-journal-bench", dependencies: ["HrecJournal"], path: "bench/JournalBench"),
 
         // Shared by test targets: fixture paths, built-binary runner, manual clock, test issuer.
         .target(name: "HrecTestSupport", dependencies: ["HrecJournal"], path: "Tests/HrecTestSupport"),

@@ -56,3 +56,25 @@ enum FrameScanner {
         }
     }
 }
+
+extension FrameScanner {
+    /// Locates the frames through the seek index at the end of `bytes`, parsing each seal at the
+    /// offset the index gives. Returns nil when there is no usable index (the caller then scans).
+    static func indexed(_ bytes: [UInt8], publicKey: [UInt8]) -> Result? {
+        guard case let .index(index, indexOffset) = SeekIndex.parseFromEnd(bytes, publicKey: publicKey) else { return nil }
+        var frames: [JournalReader.Frame] = []
+        frames.reserveCapacity(index.entries.count)
+        var expectedOffset = Preamble.frameSize
+        for entry in index.entries {
+            guard entry.offset == UInt64(expectedOffset), case let .seal(seal) = FrameSeal.parse(bytes, at: expectedOffset),
+                  seal.firstRecord == entry.firstRecord, seal.firstTime == entry.firstTime else { return nil }
+            frames.append(JournalReader.Frame(
+                position: frames.count, offset: entry.offset, sealedIndex: seal.frameIndex, firstRecord: seal.firstRecord,
+                recordCount: seal.recordCount, firstTime: seal.firstTime, lastTime: seal.lastTime, rawLength: seal.rawLength,
+                compressedLength: seal.compressedLength, isFinal: seal.isFinal))
+            expectedOffset += FrameSeal.frameSize + Int(seal.compressedLength)
+        }
+        guard expectedOffset == indexOffset, frames.last?.isFinal == true else { return nil }
+        return Result(frames: frames, ending: .complete(indexPresent: true), indexOffset: indexOffset)
+    }
+}

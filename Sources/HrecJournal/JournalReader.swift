@@ -66,7 +66,8 @@ public final class JournalReader {
         }
         sessionID = preamble.sessionID
         signerPublicKey = preamble.signerPublicKey
-        let scan = FrameScanner.scan(bytes)
+        // The seek index written at close when there is a sound one; otherwise a scan of the seals.
+        let scan = FrameScanner.indexed(bytes, publicKey: preamble.signerPublicKey) ?? FrameScanner.scan(bytes)
         frames = scan.frames
         ending = scan.ending
         guard let first = frames.first else {

@@ -96,3 +96,22 @@ import Testing
         #expect(throws: JournalError.self) { try JournalFactory.write([], to: url) }
     }
 }
+
+@Suite struct SeekIndexTests {
+    @Test func readerUsesTheIndexAndRebuildsTheSameFramesByScanWhenItIsMissing() throws {
+        let directory = Fixtures.temporaryDirectory("index")
+        let url = directory.appendingPathComponent("indexed.hrec")
+        try JournalFactory.write(try JournalFactory.mixedRecords(count: 200, seed: 3), to: url, frameBytes: 1024)
+        let bytes = [UInt8](try Data(contentsOf: url))
+        let scanned = FrameScanner.scan(bytes)
+        let indexed = try #require(FrameScanner.indexed(bytes, publicKey: try JournalReader(url: url).signerPublicKey))
+        #expect(indexed.frames == scanned.frames)
+        #expect(indexed.frames.count > 10)
+        // Without its index the journal still opens, by scan, with the same frames.
+        let cut = directory.appendingPathComponent("no-index.hrec")
+        try Data(bytes[0..<(scanned.indexOffset ?? 0)]).write(to: cut)
+        let reader = try JournalReader(url: cut)
+        #expect(reader.frames == scanned.frames)
+        #expect(try reader.endRecord() != nil)
+    }
+}
