@@ -3,7 +3,7 @@ import Crypto
 /// The skippable frame written just before each data frame: what the data frame holds, the
 /// chain hash through it, and an Ed25519 signature over both.
 ///
-/// Content (148 bytes): tag `HSEAL1`, flags u8, reserved u8, frame index u64, first record u64,
+/// Content (148 bytes; 156 with the skippable-frame header): tag `HSEAL1`, flags u8, reserved u8, frame index u64, first record u64,
 /// record count u32, first time µs u64, last time µs u64, raw length u32, compressed length u32
 /// (52 bytes of fields), chain hash (32), signature (64).
 ///

@@ -6,7 +6,8 @@ public enum JournalVerifier {
     public static func verify(path: String, trust: JournalTrust) -> VerificationReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             var report = VerificationReport.empty(path: path)
-            report.problem = .init(kind: .malformed, frame: nil, offset: 0, detail: "cannot read the file")
+            let reason = access(path, F_OK) == 0 ? "permission denied" : "no such file"
+            report.problem = .init(kind: .malformed, frame: nil, offset: 0, detail: "cannot read the file: \(reason)")
             return report
         }
         return verify(bytes: [UInt8](data), path: path, trust: trust)

@@ -11,6 +11,8 @@ struct InfoCommand: ParsableCommand {
     @Argument(help: "The journal file.")
     var file: String
 
+    @OptionGroup var trustOptions: TrustOptions
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
@@ -23,7 +25,7 @@ struct InfoCommand: ParsableCommand {
             if case let .output(bytes) = record.body { rawOutput += bytes.count }
             if case let .input(bytes) = record.body { rawInput += bytes.count }
         }
-        let report = JournalVerifier.verify(path: file, trust: try JournalTrust.local())
+        let report = JournalVerifier.verify(path: file, trust: try trustOptions.trust())
         let header = reader.header
         let end = try reader.endRecord()
         let integrity = report.isIntact ? "intact" : "\(report.problem!.kind.rawValue): \(report.problem!.detail)"

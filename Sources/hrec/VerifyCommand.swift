@@ -20,17 +20,13 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "Journal files to verify.")
     var files: [String]
 
-    @Option(name: .customLong("trust"), help: "A signer public key file to trust (repeatable).")
-    var trustFiles: [String] = []
-
-    @Flag(help: "Accept any signer: check integrity against the key the journal names.")
-    var anySigner = false
+    @OptionGroup var trustOptions: TrustOptions
 
     @Flag(help: "Print one JSON object per journal.")
     var json = false
 
     func run() throws {
-        let trust = try JournalTrust.local(extraFiles: trustFiles.map { URL(fileURLWithPath: $0) }, anySigner: anySigner)
+        let trust = try trustOptions.trust()
         var worst: Int32 = 0
         for file in files {
             let report = JournalVerifier.verify(path: file, trust: trust)
