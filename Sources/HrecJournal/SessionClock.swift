@@ -29,6 +29,9 @@ public struct SessionClock: Sendable {
         return Int64(wall.tv_sec) * 1_000_000 + Int64(wall.tv_nsec) / 1000
     }
 
+    /// Microseconds on the monotonic clock (arbitrary origin), for measuring intervals.
+    public static func monotonicMicros() -> UInt64 { monotonicNanos() / 1000 }
+
     static func monotonicNanos() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecJournal
+import HrecRecorder
 
 /// The `hrec` command: records AI coding agents' sessions and gates their BigQuery access.
 @main
@@ -17,6 +18,7 @@ struct Hrec: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
+            RunCommand.self,
             VerifyCommand.self,
             CatCommand.self,
             InfoCommand.self,
@@ -35,6 +37,10 @@ struct Hrec: AsyncParsableCommand {
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)
+        } catch let error as RecorderError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
+            if case .cannotRun = error { Foundation.exit(127) }
+            Foundation.exit(1)
         } catch let error as JournalError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(1)

@@ -1,7 +1,39 @@
-#ifndef HREC_POSIX_H
-#define HREC_POSIX_H
+#ifndef HREC_CPOSIX_H
+#define HREC_CPOSIX_H
 
-/* Placeholder: CPosix wrappers are added by the capability that needs them. */
-int hrec_posix_placeholder(void);
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+
+/// Starts `path` (searched in the PATH of `envp`) with `argv` and `envp` on a new pty.
+/// The child gets a new session with the pty slave as its controlling terminal, default signal
+/// dispositions and an empty signal mask. `size` (may be NULL) is applied to the pty first.
+/// Returns the child's pid and stores the master in `*master`; on failure returns -1 with errno
+/// set: the errno of openpty/fork, or the errno with which exec failed in the child (reported
+/// through a close-on-exec pipe), in which case the child has already been reaped.
+pid_t hrec_spawn_pty(const char *path, char *const argv[], char *const envp[],
+                     const struct winsize *size, int *master);
+
+/// ioctl(TIOCGWINSZ). Returns 0 or -1 with errno.
+int hrec_get_winsize(int fd, struct winsize *size);
+/// ioctl(TIOCSWINSZ). Returns 0 or -1 with errno.
+int hrec_set_winsize(int fd, const struct winsize *size);
+
+/// Whether the terminal behind `fd` has ECHO on (1), off (0), or -1 with errno.
+int hrec_echo_enabled(int fd);
+
+/// Decodes a waitpid status: returns 1 and the exit code in `*value` for a normal exit,
+/// 2 and the signal number for death by a signal, 0 otherwise.
+int hrec_decode_wait_status(int status, int *value);
+
+/// Installs async-signal-safe handlers for `signals` that write the signal number as one byte
+/// to `pipe_write_fd` (non-blocking; a full pipe drops the byte). Returns 0 or -1 with errno.
+int hrec_forward_signals_to_pipe(int pipe_write_fd, const int *signals, int count);
+
+/// pipe2(O_CLOEXEC | O_NONBLOCK). Returns 0 or -1 with errno.
+int hrec_pipe_nonblocking(int fds[2]);
+
+/// Restores the default disposition of `signals`.
+void hrec_reset_signals(const int *signals, int count);
 
 #endif

@@ -1,3 +1,0 @@
-#include "CPosix.h"
-
-int hrec_posix_placeholder(void) { return 0; }

@@ -1,2 +1,0 @@
-/// Namespace placeholder for the HrecRecorder capability.
-public enum HrecRecorderModule {}

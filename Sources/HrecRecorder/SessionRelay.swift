@@ -1,0 +1,156 @@
+import CPosix
+import HrecJournal
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pty loop: relays the person's input to the child and the child's output to the person,
+/// hands every chunk to the journal sink (never waiting on disk), follows resizes, and turns
+/// hrec's own termination signals into a polite end of the child.
+final class SessionRelay {
+    private let child: PtyChild
+    private let sink: any RecordSink
+    private let terminal: OuterTerminal?
+    private let input: FileDescriptor
+    private let output: FileDescriptor
+    private let recordInput: Bool
+    private let signals: SignalPipe
+    private var pendingInput: [UInt8] = []
+    private var inputOpen = true
+    private var termination: (signal: Int32, since: UInt64, step: Int)?
+
+    /// The signal that made hrec end the child, if any.
+    private(set) var terminatedBy: Int32?
+
+    init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, recordInput: Bool,
+         input: FileDescriptor = FileDescriptor(rawValue: STDIN_FILENO),
+         output: FileDescriptor = FileDescriptor(rawValue: STDOUT_FILENO)) throws(RecorderError) {
+        self.child = child
+        self.sink = sink
+        self.terminal = terminal
+        self.recordInput = recordInput
+        self.input = input
+        self.output = output
+        signals = try SignalPipe(signals: [SIGWINCH, SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT])
+        _ = fcntl(child.master.rawValue, F_SETFL, fcntl(child.master.rawValue, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Runs until the child's side of the pty closes (or the child exits and its output is drained).
+    func run() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            var fds = [
+                pollfd(fd: child.master.rawValue, events: Int16(POLLIN) | (pendingInput.isEmpty ? 0 : Int16(POLLOUT)), revents: 0),
+                pollfd(fd: signals.readEnd.rawValue, events: Int16(POLLIN), revents: 0),
+            ]
+            if inputOpen && pendingInput.isEmpty { fds.append(pollfd(fd: input.rawValue, events: Int16(POLLIN), revents: 0)) }
+            let timeout: Int32 = termination == nil ? -1 : 200
+            let ready = Glibc.poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 && errno != EINTR { return }
+            if fds[1].revents != 0 { handleSignals() }
+            escalateTermination()
+            if fds[0].revents & Int16(POLLOUT) != 0 { flushPendingInput() }
+            if fds[0].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 {
+                if !relayOutput(&buffer) { return }
+            }
+            if fds.count > 2 && fds[2].revents != 0 { relayInput(&buffer) }
+            if child.poll() != nil {
+                drainOutput(&buffer)
+                return
+            }
+        }
+    }
+
+    /// Reads what the child wrote; false when the pty is closed (EIO on the master is end of file, here only).
+    private func relayOutput(_ buffer: inout [UInt8]) -> Bool {
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(child.master.rawValue, $0.baseAddress, $0.count) }
+            if count > 0 {
+                let chunk = Array(buffer[0..<count])
+                sink.append(.output(chunk))
+                try? output.writeAll(chunk)
+                if count < buffer.count { return true }
+                continue
+            }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return true }
+            return false  // 0 or EIO: every slave descriptor is closed.
+        }
+    }
+
+    private func drainOutput(_ buffer: inout [UInt8]) {
+        while relayOutput(&buffer) {
+            var fds = [pollfd(fd: child.master.rawValue, events: Int16(POLLIN), revents: 0)]
+            if Glibc.poll(&fds, 1, 20) <= 0 { return }
+        }
+    }
+
+    private func relayInput(_ buffer: inout [UInt8]) {
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(input.rawValue, $0.baseAddress, $0.count) }
+        if count < 0 && errno == EINTR { return }
+        if count <= 0 {
+            inputOpen = false
+            // End of piped input: send the EOF character, as a person typing Ctrl-D would.
+            if terminal == nil { pendingInput.append(0x04) }
+            return
+        }
+        let chunk = Array(buffer[0..<count])
+        if !recordInput {
+            sink.append(.redaction(Redaction(stream: "input", reason: "no-input", length: UInt64(count))))
+        } else if child.echoes {
+            sink.append(.input(chunk))
+        } else {
+            sink.append(.redaction(Redaction(stream: "input", reason: "echo-off", length: UInt64(count))))
+        }
+        pendingInput += chunk
+        flushPendingInput()
+    }
+
+    private func flushPendingInput() {
+        while !pendingInput.isEmpty {
+            let written = pendingInput.withUnsafeBytes { Glibc.write(child.master.rawValue, $0.baseAddress, $0.count) }
+            if written > 0 {
+                pendingInput.removeFirst(written)
+            } else if written < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
+    private func handleSignals() {
+        for signal in signals.drain() {
+            switch signal {
+            case SIGWINCH:
+                if let size = terminal?.size {
+                    child.resize(size)
+                    sink.append(.resize(size))
+                }
+            case SIGCHLD:
+                break
+            default:
+                if termination == nil {
+                    terminatedBy = signal
+                    termination = (signal, SessionClock.monotonicMicros(), 0)
+                    child.send(SIGHUP)
+                    sink.append(.marker("hrec received signal \(signal); ending the session"))
+                }
+            }
+        }
+    }
+
+    /// SIGHUP first; SIGTERM after 2 s; SIGKILL after 5 s.
+    private func escalateTermination() {
+        guard var state = termination else { return }
+        let elapsed = SessionClock.monotonicMicros() - state.since
+        if state.step == 0 && elapsed > 2_000_000 {
+            child.send(SIGTERM)
+            state.step = 1
+        } else if state.step == 1 && elapsed > 5_000_000 {
+            child.send(SIGKILL)
+            state.step = 2
+        }
+        termination = state
+    }
+}
