@@ -1,7 +1,19 @@
-#ifndef HREC_CURL_H
-#define HREC_CURL_H
+#ifndef HREC_CCURL_H
+#define HREC_CCURL_H
 
-/* Placeholder: CCurl wrappers are added by the capability that needs them. */
-int hrec_curl_placeholder(void);
+#include <curl/curl.h>
+#include <stddef.h>
+
+/// Receives response bytes (size * count of them), like curl_write_callback.
+typedef size_t (*hrec_curl_sink)(char *data, size_t size, size_t count, void *context);
+
+/// One HTTP exchange on a reusable easy handle (connection reuse across calls on one handle).
+/// `headers` is a NULL-terminated array of "Name: value" lines. The response body is delivered
+/// to `body_sink`, response header lines to `header_sink`. Returns CURLE_OK or an error code;
+/// the HTTP status is stored in `*status`. `error_buffer` (CURL_ERROR_SIZE bytes) gets a message.
+CURLcode hrec_curl_perform(CURL *handle, const char *method, const char *url, const char *const *headers,
+                           const char *body, size_t body_length, long timeout_ms, long connect_timeout_ms,
+                           hrec_curl_sink body_sink, hrec_curl_sink header_sink, void *context,
+                           long *status, char *error_buffer);
 
 #endif

@@ -1,0 +1,17 @@
+/// Failures inside the gate. Client-facing answers are `BigQueryError`s; these are for logs and callers.
+public enum GateError: Error, Sendable, CustomStringConvertible {
+    /// The upstream could not be reached or did not answer in time.
+    case upstream(String)
+    /// The gate's configuration is wrong (file, key, JWKS).
+    case configuration(String)
+    /// An identity token was refused; `reason` is for the log, never for the client.
+    case identity(String)
+
+    public var description: String {
+        switch self {
+        case let .upstream(message): "upstream: \(message)"
+        case let .configuration(message): "configuration: \(message)"
+        case let .identity(message): "identity: \(message)"
+        }
+    }
+}

@@ -1,2 +1,0 @@
-/// Namespace placeholder for the HrecGate capability.
-public enum HrecGateModule {}

@@ -1,0 +1,120 @@
+import CCurl
+import Foundation
+
+/// An HTTP response from the upstream BigQuery (or emulator).
+public struct UpstreamResponse: Sendable {
+    public var status: Int
+    public var contentType: String?
+    public var body: [UInt8]
+}
+
+/// Talks to the upstream over libcurl. Each worker thread keeps its own easy handle, so
+/// connections are reused; blocking `curl_easy_perform` never runs on the concurrency pool.
+public final class UpstreamClient: Sendable {
+    public let baseURL: String
+    private let workers: UpstreamWorkerPool
+    private let timeoutMillis: Int
+    private let connectTimeoutMillis: Int
+
+    /// - Parameters:
+    ///   - baseURL: e.g. `https://bigquery.googleapis.com` or `http://127.0.0.1:9050`.
+    public init(baseURL: String, workers: Int = 8, timeoutMillis: Int = 600_000, connectTimeoutMillis: Int = 10_000) {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.workers = UpstreamWorkerPool(count: workers)
+        self.timeoutMillis = timeoutMillis
+        self.connectTimeoutMillis = connectTimeoutMillis
+    }
+
+    /// Sends `method pathAndQuery` with `headers` and `body`.
+    /// - Throws: `GateError.upstream` when the upstream cannot be reached or times out.
+    public func send(method: String, pathAndQuery: String, headers: [String], body: [UInt8]?) async throws -> UpstreamResponse {
+        let url = baseURL + pathAndQuery
+        let timeout = timeoutMillis, connectTimeout = connectTimeoutMillis
+        return try await workers.run { handle in
+            try Self.perform(handle: handle, method: method, url: url, headers: headers, body: body,
+                             timeout: timeout, connectTimeout: connectTimeout)
+        }
+    }
+
+    private static func perform(handle: OpaquePointer, method: String, url: String, headers: [String], body: [UInt8]?,
+                                timeout: Int, connectTimeout: Int) throws -> UpstreamResponse {
+        let collector = ResponseCollector()
+        let context = Unmanaged.passUnretained(collector).toOpaque()
+        var status = 0
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        let sink: hrec_curl_sink = { data, size, count, context in
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data { collector.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
+            return length
+        }
+        let headerSink: hrec_curl_sink = { data, size, count, context in
+            let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data {
+                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+                if line.lowercased().hasPrefix("content-type:") {
+                    collector.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+                }
+            }
+            return length
+        }
+        let cHeaders = headers.map { strdup($0) } + [nil]
+        defer { cHeaders.forEach { free($0) } }
+        let result: CURLcode = cHeaders.withUnsafeBufferPointer { headerPointer in
+            headerPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { rebound in
+                (body ?? []).withUnsafeBufferPointer { bodyPointer in
+                    bodyPointer.withMemoryRebound(to: CChar.self) { bodyChars in
+                        hrec_curl_perform(handle, method, url, rebound.baseAddress, body == nil ? nil : bodyChars.baseAddress,
+                                          bodyChars.count, timeout, connectTimeout, sink, headerSink, context, &status, &errorBuffer)
+                    }
+                }
+            }
+        }
+        guard result == CURLE_OK else {
+            let message = String(cString: errorBuffer)
+            throw GateError.upstream(message.isEmpty ? String(cString: curl_easy_strerror(result)) : message)
+        }
+        return UpstreamResponse(status: status, contentType: collector.contentType, body: collector.body)
+    }
+}
+
+/// Accumulates one response inside curl's callbacks (one exchange, one thread).
+private final class ResponseCollector {
+    var body: [UInt8] = []
+    var contentType: String?
+}
+
+/// A fixed set of threads, each owning a curl easy handle, taking jobs from a queue.
+final class UpstreamWorkerPool: @unchecked Sendable {
+    // @unchecked Sendable: `jobs` is only touched with `condition` locked; handles never leave their thread.
+    private let condition = NSCondition()
+    private var jobs: [(OpaquePointer) -> Void] = []
+
+    init(count: Int) {
+        for index in 0..<count {
+            let thread = Thread { [self] in
+                guard let handle = curl_easy_init() else { return }
+                while true {
+                    condition.lock()
+                    while jobs.isEmpty { condition.wait() }
+                    let job = jobs.removeFirst()
+                    condition.unlock()
+                    job(handle)
+                }
+            }
+            thread.name = "hrec-upstream-\(index)"
+            thread.start()
+        }
+    }
+
+    func run<T: Sendable>(_ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            condition.lock()
+            jobs.append { handle in continuation.resume(with: Result { try work(handle) }) }
+            condition.signal()
+            condition.unlock()
+        }
+    }
+}
