@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Thin C targets: only what Swift cannot do safely (fork/exec, variadic calls, macros).
@@ -44,10 +45,12 @@ let package = Package(
         .target(name: "HrecGate", dependencies: [
             "HrecJournal", "HrecPolicy", "CCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "HrecPlayer", dependencies: ["HrecJournal", "CVterm", "CNcurses", "CPosix"]),
         .target(name: "HrecExport", dependencies: ["HrecJournal", "CSQLite"]),

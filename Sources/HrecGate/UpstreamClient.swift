@@ -37,7 +37,7 @@ public final class UpstreamClient: Sendable {
         }
     }
 
-    private static func perform(handle: OpaquePointer, method: String, url: String, headers: [String], body: [UInt8]?,
+    private static func perform(handle: UnsafeMutableRawPointer, method: String, url: String, headers: [String], body: [UInt8]?,
                                 timeout: Int, connectTimeout: Int) throws -> UpstreamResponse {
         let collector = ResponseCollector()
         let context = Unmanaged.passUnretained(collector).toOpaque()
@@ -90,7 +90,7 @@ private final class ResponseCollector {
 final class UpstreamWorkerPool: @unchecked Sendable {
     // @unchecked Sendable: `jobs` is only touched with `condition` locked; handles never leave their thread.
     private let condition = NSCondition()
-    private var jobs: [(OpaquePointer) -> Void] = []
+    private var jobs: [(UnsafeMutableRawPointer) -> Void] = []
 
     init(count: Int) {
         for index in 0..<count {
@@ -109,7 +109,7 @@ final class UpstreamWorkerPool: @unchecked Sendable {
         }
     }
 
-    func run<T: Sendable>(_ work: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ work: @escaping @Sendable (UnsafeMutableRawPointer) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             jobs.append { handle in continuation.resume(with: Result { try work(handle) }) }

@@ -6,7 +6,9 @@ import Glibc
 
 /// One `hrec run`: starts the command on a pty, records the session into a journal, and
 /// returns the child's exit status once everything is written.
-public final class RecordingSession {
+public final class RecordingSession: @unchecked Sendable {
+    // @unchecked Sendable: configured on one thread, then run on exactly one other thread
+    // (`runOnOwnThread`); it is never touched by two threads at once.
     /// What to run and how to record it.
     public struct Options {
         public var command: [String]
@@ -30,7 +32,7 @@ public final class RecordingSession {
     }
 
     /// The outcome, once the journal is closed.
-    public struct Outcome {
+    public struct Outcome: Sendable {
         /// hrec's own exit status: the child's, or 128 + signal.
         public var exitStatus: Int32
         public var journal: URL
@@ -42,7 +44,7 @@ public final class RecordingSession {
     public let journalURL: URL
     /// The sink producers other than the pty (the embedded gate) append to.
     public let sink: JournalAppender
-    private let options: Options
+    private var options: Options
     private let terminal: OuterTerminal?
 
     /// Creates the journal (header written) without starting the command yet, so that other
@@ -66,6 +68,21 @@ public final class RecordingSession {
         } catch {
             throw .journal(error)
         }
+    }
+
+    /// Adds variables to the child's environment (call before `run`).
+    public func addEnvironment(_ variables: [String: String]) {
+        options.extraEnvironment.merge(variables) { $1 }
+    }
+
+    /// `run()` on a dedicated thread (the pty loop blocks in poll(2); it stays off the concurrency pool).
+    public func runOnOwnThread() async throws(RecorderError) -> Outcome {
+        let result: Result<Outcome, RecorderError> = await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: Result { () throws(RecorderError) in try self.run() }) }
+            thread.name = "hrec-pty"
+            thread.start()
+        }
+        return try result.get()
     }
 
     /// Runs the command to its end and closes the journal.

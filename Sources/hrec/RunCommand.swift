@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import HrecGate
 import HrecJournal
 import HrecRecorder
 
-/// `hrec run -- CMD`: records a whole terminal session through a pty.
-struct RunCommand: ParsableCommand {
+/// `hrec run -- CMD`: records a whole terminal session through a pty, with the BigQuery gate.
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a command (an AI agent, a shell) on a pty and record the whole session.",
@@ -15,9 +16,15 @@ struct RunCommand: ParsableCommand {
             invisible to the command: it exits with the command's exit status (128 + the \
             signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL.
 
+            A BigQuery gate runs on 127.0.0.1 for the session: the command's Google client is \
+            pointed at it (BIGQUERY_EMULATOR_HOST, GOOGLE_APPLICATION_CREDENTIALS) and every \
+            call is authenticated, recorded and forwarded with the gate's own credential. Your \
+            own Google credential variables are not passed to the command.
+
             Examples:
               hrec run -- claude
-              hrec run --journal ./sessions/ -- bash
+              hrec run --gate-config team.yaml --identity-token ~/.hrec/id-token -- codex
+              hrec run --dev-identity --upstream http://127.0.0.1:9050 --project test-proj -- python3 agent.py
             """)
 
     @Option(name: .customLong("journal"), help: ArgumentHelp(
@@ -33,26 +40,69 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("signing-key"), help: ArgumentHelp("Ed25519 signing key file (default: ~/.config/hrec/signing-key, created on first use).", valueName: "FILE"))
     var signingKey: String?
 
+    @OptionGroup(title: "BigQuery gate") var gate: GateOptions
+
     @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
     var command: [String] = []
 
-    func validate() throws {
-        if command.first == "--" { return }
-        if command.isEmpty { throw ValidationError("name the command to run after --, e.g. hrec run -- bash") }
-    }
-
-    func run() throws {
+    func run() async throws {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else { throw ValidationError("name the command to run after --, e.g. hrec run -- bash") }
         let signer = try signingKey.map { try JournalSigner(contentsOf: URL(fileURLWithPath: $0)) } ?? JournalSigner.loadOrCreate()
         var options = RecordingSession.Options(command: argv, hrecVersion: Hrec.version, signer: signer)
         options.journal = journal
         options.recordInput = !noInput
-        let session = try RecordingSession(options: options)
-        let outcome = try session.run()
-        if !quiet {
-            FileHandle.standardError.write(Data("hrec: session recorded in \(outcome.journal.path)\n".utf8))
+
+        let configuration = try gate.configuration()
+        let osUser = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
+        let identityMode = try configuration.gateIdentity(devUser: osUser)
+        if !gate.noGate {
+            options.identity = try await startIdentity(identityMode)
+            options.removedEnvironment = EmbeddedGate.removedEnvironment
         }
-        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+        let session = try RecordingSession(options: options)
+        var embedded: EmbeddedGate?
+        if !gate.noGate {
+            do {
+                embedded = try await EmbeddedGate.start(
+                    identity: identityMode, identityTokenFile: gate.identityToken,
+                    upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
+                    credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink)
+            } catch {
+                session.sink.abandon()
+                throw CLIError("cannot start the BigQuery gate: \(error)")
+            }
+            session.addEnvironment(embedded?.environment ?? [:])
+        }
+        let result: RecordingSession.Outcome
+        do {
+            result = try await session.runOnOwnThread()
+        } catch {
+            await embedded?.stop()
+            throw error
+        }
+        await embedded?.stop()
+        if !quiet {
+            FileHandle.standardError.write(Data("hrec: session recorded in \(result.journal.path)\n".utf8))
+        }
+        if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+
+    /// The identity for the journal header: verified from --identity-token, the OS user in dev mode.
+    private func startIdentity(_ mode: GateIdentity) async throws -> Identity? {
+        switch mode {
+        case let .dev(identity):
+            return identity
+        case let .oidc(verifier):
+            guard let file = gate.identityToken else { return nil }
+            guard let token = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read identity token '\(file)'") }
+            do {
+                return try await verifier.verify(String(decoding: token, as: UTF8.self))
+            } catch {
+                throw CLIError("identity token '\(file)' is not valid: \(error)")
+            }
+        case .unconfigured:
+            return nil
+        }
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+import HrecJournal
+import Yams
+
+/// The gate's settings, from a YAML file (see docs/http-surface.md, "Configuration"):
+///
+/// ```yaml
+/// identity:
+///   issuer: https://accounts.example.com
+///   audience: [hrec-gate]
+///   jwks: /etc/hrec/jwks.json          # a file, or an https:// URL (fetched with libcurl)
+///   groups_claim: groups
+/// upstream:
+///   url: https://bigquery.googleapis.com
+///   access_token_command: gcloud auth print-access-token   # or omit for none (emulator)
+///   project: my-project
+/// journals: /var/lib/hrec/gate          # standalone gate: one journal per client session
+/// ```
+public struct GateConfiguration: Sendable, Equatable, Decodable {
+    public struct IdentitySettings: Sendable, Equatable, Decodable {
+        public var issuer: String?
+        public var audience: [String]?
+        public var jwks: String?
+        public var groupsClaim: String?
+        /// Dev mode: no identity provider; requests are attributed to the OS user, unverified.
+        public var dev: Bool?
+
+        public init(issuer: String? = nil, audience: [String]? = nil, jwks: String? = nil, groupsClaim: String? = nil, dev: Bool? = nil) {
+            self.issuer = issuer
+            self.audience = audience
+            self.jwks = jwks
+            self.groupsClaim = groupsClaim
+            self.dev = dev
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case issuer, audience, jwks, dev
+            case groupsClaim = "groups_claim"
+        }
+    }
+
+    public struct UpstreamSettings: Sendable, Equatable, Decodable {
+        public var url: String?
+        public var accessTokenCommand: String?
+        public var project: String?
+
+        public init(url: String? = nil, accessTokenCommand: String? = nil, project: String? = nil) {
+            self.url = url
+            self.accessTokenCommand = accessTokenCommand
+            self.project = project
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case url, project
+            case accessTokenCommand = "access_token_command"
+        }
+    }
+
+    public var identity: IdentitySettings?
+    public var upstream: UpstreamSettings?
+    public var journals: String?
+
+    public init(identity: IdentitySettings? = nil, upstream: UpstreamSettings? = nil, journals: String? = nil) {
+        self.identity = identity
+        self.upstream = upstream
+        self.journals = journals
+    }
+
+    /// Reads a YAML file. Keys the gate does not know are ignored (the policy file shares it).
+    /// - Throws: `GateError.configuration` naming the file and the problem.
+    public static func load(path: String) throws -> GateConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw GateError.configuration("cannot read '\(path)'")
+        }
+        do {
+            return try YAMLDecoder().decode(GateConfiguration.self, from: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw GateError.configuration("'\(path)': \(error)")
+        }
+    }
+
+    /// The identity mode these settings describe.
+    /// - Throws: `GateError.configuration` when neither OIDC settings nor dev mode are given.
+    public func gateIdentity(devUser: String) throws -> GateIdentity {
+        if identity == nil { return .unconfigured }
+        if identity?.dev == true {
+            return .dev(Identity(email: nil, subject: devUser, issuer: nil, groups: [], verified: false))
+        }
+        guard let issuer = identity?.issuer, let audience = identity?.audience, !audience.isEmpty, let jwks = identity?.jwks else {
+            throw GateError.configuration("identity needs issuer, audience and jwks (or dev: true)")
+        }
+        let source: OIDCVerifier.KeySource = jwks.hasPrefix("http://") || jwks.hasPrefix("https://") ? .url(jwks) : .file(jwks)
+        return .oidc(OIDCVerifier(issuer: issuer, audiences: Set(audience), keys: source, groupsClaim: identity?.groupsClaim ?? "groups"))
+    }
+
+    /// The upstream credential these settings describe.
+    public var upstreamCredential: UpstreamCredential {
+        upstream?.accessTokenCommand.map { .accessTokenCommand($0) } ?? .none
+    }
+}

@@ -1,0 +1,70 @@
+import HrecJournal
+
+/// The gate's structured events, as they appear in journals (schema: docs/gate-events.md).
+public enum GateEvents {
+    /// The person behind a request.
+    public struct Principal: Codable, Sendable, Equatable {
+        public var email: String?
+        public var subject: String
+        public var issuer: String?
+        public var groups: [String]
+        public var verified: Bool
+
+        init(_ identity: Identity) {
+            email = identity.email
+            subject = identity.subject
+            issuer = identity.issuer
+            groups = identity.groups
+            verified = identity.verified
+        }
+    }
+
+    /// `gate.token`: a token exchange, issued or refused.
+    public struct Token: Codable, Sendable {
+        public var outcome: String
+        public var principal: Principal?
+        public var reason: String?
+        public var clientIP: String?
+        public var userAgent: String?
+        public var expiresAt: String?
+    }
+
+    /// `gate.request`: a BigQuery call as it arrived.
+    public struct Request: Codable, Sendable {
+        public var requestID: String
+        public var principal: Principal?
+        public var clientIP: String?
+        public var userAgent: String?
+        public var method: String
+        public var path: String
+        public var endpoint: String?
+        public var project: String?
+        public var dataset: String?
+        public var table: String?
+        public var job: String?
+        public var sql: String?
+        public var parameters: JSONValue?
+        public var defaultDataset: String?
+        public var dryRun: Bool?
+    }
+
+    /// `gate.response`: what the agent received for that call.
+    public struct Response: Codable, Sendable {
+        public var requestID: String
+        public var decision: String
+        public var reason: String?
+        public var status: Int
+        public var upstreamStatus: Int?
+        public var job: String?
+        public var rows: Int?
+        public var totalRows: String?
+        public var bytesProcessed: String?
+        public var latencyMicros: UInt64
+        public var upstreamLatencyMicros: UInt64?
+        public var responseBytes: Int
+        /// The body exactly as the agent received it, up to `responseBodyCap` bytes (UTF-8).
+        public var responseBody: String
+        public var responseBodyTruncated: Bool
+        public var responseBodyCap: Int
+    }
+}

@@ -1,0 +1,21 @@
+import HrecJournal
+
+/// How the gate learns who is calling.
+public enum GateIdentity: Sendable {
+    /// Verify the subject token of the token exchange as an OIDC ID token.
+    case oidc(OIDCVerifier)
+    /// Dev mode: no identity provider; everyone is this (unverified) identity, marked so in the journal.
+    case dev(Identity)
+    /// Nothing configured: every token exchange is refused (the gate fails closed).
+    case unconfigured
+
+    /// The identity proven by `subjectToken`.
+    /// - Throws: `GateError.identity` with the reason.
+    func identify(subjectToken: String) async throws -> Identity {
+        switch self {
+        case let .oidc(verifier): try await verifier.verify(subjectToken)
+        case let .dev(identity): identity
+        case .unconfigured: throw GateError.identity("no identity provider is configured (hrec run --gate-config FILE, or --dev-identity)")
+        }
+    }
+}

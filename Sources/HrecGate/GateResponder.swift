@@ -1,0 +1,161 @@
+import Foundation
+import HrecJournal
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The request context: hummingbird's core storage plus the client's address.
+public struct GateRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+
+    /// 256 MiB: large insertAll bodies pass; larger is refused.
+    public var maxUploadSize: Int { 256 << 20 }
+}
+
+/// Answers every request: the token exchange, the supported BigQuery surface (authenticated,
+/// decided, forwarded, recorded), and a BigQuery-shaped 403 for anything else.
+public struct GateResponder: HTTPResponder {
+    public typealias Context = GateRequestContext
+
+    let identity: GateIdentity
+    let sessions: GateSessions
+    let journals: GateJournals
+    let upstream: UpstreamClient
+    let authorizer: UpstreamAuthorizer
+    let policy: any RequestPolicy
+    let logger: Logger
+    /// Bytes of each response body kept in the journal.
+    let responseBodyCap: Int
+
+    public func respond(to request: Request, context: GateRequestContext) async throws -> Response {
+        let started = SessionClock.monotonicMicros()
+        let path = request.uri.path
+        if path == "/v1/token" && request.method == .post {
+            return await exchangeToken(request, context: context)
+        }
+        if path == "/healthz" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        let requestID = UUID().uuidString.lowercased()
+        let method = request.method.rawValue
+        let clientIP = context.remoteAddress?.ipAddress
+        let userAgent = request.headers[.userAgent]
+        var session: GateSession?
+        if let token = bearerToken(request) { session = await sessions.session(for: token) }
+        var sink: (any RecordSink)? = session?.sink
+        if sink == nil { sink = try? await journals.gateSink() }
+        var event = GateEvents.Request(requestID: requestID, principal: session.map { GateEvents.Principal($0.identity) }, clientIP: clientIP,
+                                       userAgent: userAgent, method: method, path: path)
+
+        guard let endpoint = BigQueryEndpoint.parse(method: method, path: path) else {
+            let error = BigQueryError.accessDenied("\(method) \(path) is not part of the BigQuery API this gate forwards")
+            return refuse(error, event: event, sink: sink, started: started)
+        }
+        event.endpoint = endpoint.name
+        event.project = endpoint.project
+        event.dataset = endpoint.dataset
+        event.table = endpoint.table
+        event.job = endpoint.job
+        guard let session else {
+            let error = BigQueryError.accessDenied("the request has no valid hrec gate token (authenticate through the gate's /v1/token)")
+            return refuse(error, event: event, sink: sink, started: started)
+        }
+        let body: [UInt8]
+        do {
+            body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+        } catch {
+            return refuse(.invalid("request body is too large or unreadable"), event: event, sink: sink, started: started)
+        }
+        var query: QueryRequest?
+        if endpoint.carriesSQL {
+            do {
+                query = try QueryRequest.parse(endpoint: endpoint.name, body: body)
+            } catch let error as BigQueryError {
+                return refuse(error, event: event, sink: sink, started: started)
+            }
+            event.sql = query?.sql
+            event.parameters = query?.parameters
+            event.defaultDataset = query?.defaultDataset
+            event.dryRun = query?.dryRun
+        }
+        append(type: "gate.request", event, to: sink)
+
+        switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query)) {
+        case let .deny(message, rules):
+            let error = BigQueryError.accessDenied(message)
+            return answer(error: error, requestID: requestID, reason: "denied by \(rules.joined(separator: ", "))", sink: sink, started: started)
+        case .allow:
+            break
+        }
+        return await forward(request, endpoint: endpoint, body: body, requestID: requestID, sink: sink, started: started)
+    }
+
+    private func forward(_ request: Request, endpoint: BigQueryEndpoint, body: [UInt8], requestID: String,
+                         sink: (any RecordSink)?, started: UInt64) async -> Response {
+        var headers = ["Accept: application/json", "User-Agent: hrec-gate"]
+        if let contentType = request.headers[.contentType] { headers.append("Content-Type: \(contentType)") }
+        let pathAndQuery = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
+        let upstreamStarted = SessionClock.monotonicMicros()
+        let response: UpstreamResponse
+        do {
+            if let authorization = try await authorizer.header() { headers.append(authorization) }
+            let hasBody = request.method == .post || request.method == .patch || request.method == .put
+            response = try await upstream.send(method: request.method.rawValue, pathAndQuery: pathAndQuery, headers: headers,
+                                               body: hasBody ? body : nil)
+        } catch {
+            logger.error("upstream failed", metadata: ["error": "\(error)", "endpoint": "\(endpoint.name)"])
+            // The upstream is unreachable: a 502 lets clients retry, which is right for a transport failure.
+            let failure = BigQueryError(code: 502, reason: "badGateway", message: "hrec gate: upstream unavailable", statusText: "UNAVAILABLE")
+            return answer(error: failure, requestID: requestID, reason: "\(error)", sink: sink, started: started)
+        }
+        let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
+        let summary = ResponseSummary(body: response.body)
+        let capped = response.body.prefix(responseBodyCap)
+        let event = GateEvents.Response(
+            requestID: requestID, decision: "allow", reason: nil, status: response.status, upstreamStatus: response.status,
+            job: summary.job, rows: summary.rows, totalRows: summary.totalRows, bytesProcessed: summary.bytesProcessed,
+            latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: upstreamLatency,
+            responseBytes: response.body.count, responseBody: String(decoding: capped, as: UTF8.self),
+            responseBodyTruncated: capped.count < response.body.count, responseBodyCap: responseBodyCap)
+        append(type: "gate.response", event, to: sink)
+        var headerFields = HTTPFields()
+        headerFields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
+        return Response(status: .init(code: response.status), headers: headerFields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    private func refuse(_ error: BigQueryError, event: GateEvents.Request, sink: (any RecordSink)?, started: UInt64) -> Response {
+        append(type: "gate.request", event, to: sink)
+        logger.notice("refused", metadata: ["path": "\(event.path)", "reason": "\(error.message)"])
+        return answer(error: error, requestID: event.requestID, reason: error.message, sink: sink, started: started)
+    }
+
+    private func answer(error: BigQueryError, requestID: String, reason: String, sink: (any RecordSink)?, started: UInt64) -> Response {
+        let body = error.body
+        let event = GateEvents.Response(
+            requestID: requestID, decision: error.code == 403 ? "deny" : "error", reason: reason, status: error.code,
+            upstreamStatus: nil, job: nil, rows: nil, totalRows: nil, bytesProcessed: nil,
+            latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: nil, responseBytes: body.count,
+            responseBody: String(decoding: body, as: UTF8.self), responseBodyTruncated: false, responseBodyCap: responseBodyCap)
+        append(type: "gate.response", event, to: sink)
+        return Response(status: error.status, headers: [.contentType: "application/json; charset=UTF-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    private func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+    }
+
+    func append<Payload: Encodable>(type: String, _ payload: Payload, to sink: (any RecordSink)?) {
+        guard let sink else { return }
+        do {
+            sink.append(event: try JournalEvent(type: type, payload: payload))
+        } catch {
+            logger.error("cannot encode event", metadata: ["type": "\(type)", "error": "\(error)"])
+        }
+    }
+}

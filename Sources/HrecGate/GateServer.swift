@@ -1,0 +1,65 @@
+import Foundation
+import HrecJournal
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The gate's HTTP server (hummingbird), bound to a loopback or given address.
+public final class GateServer: Sendable {
+    /// The port it listens on (the real one when 0 was asked for).
+    public let port: Int
+    public let host: String
+    private let task: Task<Void, any Error>
+    private let journals: GateJournals
+
+    /// Starts serving and returns once the socket is bound.
+    /// - Throws: when the address cannot be bound.
+    public static func start(host: String, port: Int, identity: GateIdentity, journals: GateJournals,
+                             upstreamURL: String, credential: UpstreamCredential, policy: any RequestPolicy = AllowAll(),
+                             responseBodyCap: Int = 64 * 1024) async throws -> GateServer {
+        var logger = Logger(label: "hrec.gate")
+        logger.logLevel = ProcessInfo.processInfo.environment["HREC_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
+        let responder = GateResponder(identity: identity, sessions: GateSessions(), journals: journals,
+                                      upstream: UpstreamClient(baseURL: upstreamURL), authorizer: UpstreamAuthorizer(credential),
+                                      policy: policy, logger: logger, responseBodyCap: responseBodyCap)
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "hrec-gate"),
+                              onServerRunning: { channel in
+                                  continuation.yield(channel.localAddress?.port ?? port)
+                                  continuation.finish()
+                              }, logger: logger)
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
+        }
+        var bound: Int?
+        for await value in stream { bound = value }
+        guard let bound else {
+            task.cancel()
+            throw GateError.configuration("cannot listen on \(host):\(port)")
+        }
+        return GateServer(host: host, port: bound, task: task, journals: journals)
+    }
+
+    private init(host: String, port: Int, task: Task<Void, any Error>, journals: GateJournals) {
+        self.host = host
+        self.port = port
+        self.task = task
+        self.journals = journals
+    }
+
+    /// `http://host:port`.
+    public var url: String { "http://\(host):\(port)" }
+
+    /// Stops serving and closes the journals the gate opened itself.
+    public func stop(reason: String = "gate stopped") async {
+        task.cancel()
+        _ = try? await task.value
+        await journals.closeAll(reason: reason)
+    }
+
+    /// Waits until the server stops (standalone gate).
+    public func wait() async {
+        _ = try? await task.value
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// How the gate authenticates to the upstream. The agent never sees it.
+public enum UpstreamCredential: Sendable {
+    /// No credential (the emulator accepts anything).
+    case none
+    /// A command that prints an access token (e.g. `gcloud auth print-access-token`), cached.
+    case accessTokenCommand(String)
+    /// A fixed bearer token (tests).
+    case bearer(String)
+}
+
+/// Produces the `Authorization` header for upstream calls, caching command output.
+public actor UpstreamAuthorizer {
+    private let credential: UpstreamCredential
+    private var cached: (token: String, until: Date)?
+
+    public init(_ credential: UpstreamCredential) {
+        self.credential = credential
+    }
+
+    /// The header line, or nil for `.none`.
+    /// - Throws: `GateError.configuration` when the token command fails.
+    public func header() throws -> String? {
+        switch credential {
+        case .none:
+            return nil
+        case let .bearer(token):
+            return "Authorization: Bearer \(token)"
+        case let .accessTokenCommand(command):
+            if let cached, cached.until > Date() { return "Authorization: Bearer \(cached.token)" }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            do { try process.run() } catch { throw GateError.configuration("cannot run access-token command '\(command)'") }
+            let output = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let token = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard process.terminationStatus == 0, !token.isEmpty else {
+                throw GateError.configuration("access-token command '\(command)' failed (status \(process.terminationStatus))")
+            }
+            // Google access tokens live an hour; refresh well before.
+            cached = (token, Date().addingTimeInterval(45 * 60))
+            return "Authorization: Bearer \(token)"
+        }
+    }
+}
