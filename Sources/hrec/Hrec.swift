@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecGate
 import HrecJournal
 import HrecRecorder
 
@@ -19,9 +20,11 @@ struct Hrec: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self,
+            GateCommand.self,
             VerifyCommand.self,
             CatCommand.self,
             InfoCommand.self,
+            DevCommand.self,
         ]
     )
 
@@ -40,6 +43,9 @@ struct Hrec: AsyncParsableCommand {
         } catch let error as RecorderError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             if case .cannotRun = error { Foundation.exit(127) }
+            Foundation.exit(1)
+        } catch let error as GateError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(1)
         } catch let error as JournalError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))

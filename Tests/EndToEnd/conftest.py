@@ -21,3 +21,31 @@ def hrec_env(tmp_path):
 
 def hrec(*args, env=None, **kwargs):
     return subprocess.run([HREC, *args], env=env, capture_output=True, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """A seeded bqemulator for the whole test session."""
+    from emulator import Emulator
+    emu = Emulator()
+    try:
+        emu.seed()
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture(scope="session")
+def issuer(tmp_path_factory):
+    """Test OIDC keys (hrec dev keys) and a function minting tokens with chosen claims."""
+    keys = tmp_path_factory.mktemp("issuer")
+    subprocess.run([HREC, "dev", "keys", "--out", str(keys)], check=True, capture_output=True)
+
+    def mint(**claims):
+        args = [HREC, "dev", "token", "--keys", str(keys)]
+        for name, value in claims.items():
+            args.append(f"--{name}={value}")
+        return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
+
+    mint.keys = keys
+    return mint

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import HrecGate
+import HrecJournal
+
+/// `hrec gate`: the BigQuery gate, standalone, for a team.
+struct GateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate",
+        abstract: "Run the BigQuery gate standalone: one journal per authenticated client session.",
+        discussion: """
+            Clients point BIGQUERY_EMULATOR_HOST at the gate and use an external_account \
+            credentials file whose token_url is the gate's /v1/token. Every call is \
+            authenticated (OIDC), recorded and forwarded with the gate's own credential.
+            Stop it with Ctrl-C or SIGTERM; journals are closed cleanly.
+            """)
+
+    @Option(name: .customLong("config"), help: ArgumentHelp("Gate configuration in YAML (identity, upstream, journals).", valueName: "FILE"))
+    var configFile: String
+
+    @Option(name: .customLong("listen"), help: ArgumentHelp("Address to listen on.", valueName: "HOST:PORT"))
+    var listen = "127.0.0.1:9150"
+
+    @Option(name: .customLong("journals"), help: ArgumentHelp("Directory for the journals (default: the config's, else $XDG_DATA_HOME/hrec/gate).", valueName: "DIR"))
+    var journals: String?
+
+    func run() async throws {
+        let configuration = try GateConfiguration.load(path: configFile)
+        let parts = listen.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:9150") }
+        let identity = try configuration.gateIdentity(devUser: ProcessInfo.processInfo.environment["USER"] ?? "unknown")
+        let directory = URL(fileURLWithPath: journals ?? configuration.journals ?? Self.defaultDirectory())
+        let server = try await GateServer.start(
+            host: String(parts[0]), port: port, identity: identity,
+            journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version),
+            upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential)
+        FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
+        let (signals, continuation) = AsyncStream<Int32>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { signal in
+            Foundation.signal(signal, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signal)
+            source.setEventHandler { continuation.yield(signal) }
+            source.resume()
+            return source
+        }
+        defer { sources.forEach { $0.cancel() } }
+        for await signal in signals {
+            FileHandle.standardError.write(Data("hrec gate: signal \(signal), stopping\n".utf8))
+            break
+        }
+        await server.stop(reason: "gate stopped")
+    }
+
+    static func defaultDirectory() -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/share")
+        return base + "/hrec/gate"
+    }
+}
