@@ -21,12 +21,11 @@ public struct JournalEvent: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let body = try encoder.encode(payload)
-        guard var object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+        // One pass: the payload's members and "type" go into the same JSON object.
+        let data = try encoder.encode(TypedPayload(type: type, payload: payload))
+        guard data.first == UInt8(ascii: "{") else {
             throw JournalError.invalidEvent("event '\(type)' payload is not a JSON object")
         }
-        object["type"] = type
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         self.type = type
         self.json = [UInt8](data)
     }
@@ -41,5 +40,24 @@ public struct JournalEvent: Sendable, Equatable {
     /// The event as an untyped JSON object, for generic display (`hrec cat`, exports).
     public var object: [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any]
+    }
+}
+
+/// Encodes a payload's members and a `type` member into one keyed container.
+private struct TypedPayload<Payload: Encodable>: Encodable {
+    let type: String
+    let payload: Payload
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue _: Int) { nil }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try payload.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(type, forKey: Key(stringValue: "type"))
     }
 }
