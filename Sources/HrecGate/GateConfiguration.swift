@@ -42,17 +42,20 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
     public struct UpstreamSettings: Sendable, Equatable, Decodable {
         public var url: String?
         public var accessTokenCommand: String?
+        public var serviceAccountKey: String?
         public var project: String?
 
-        public init(url: String? = nil, accessTokenCommand: String? = nil, project: String? = nil) {
+        public init(url: String? = nil, accessTokenCommand: String? = nil, serviceAccountKey: String? = nil, project: String? = nil) {
             self.url = url
             self.accessTokenCommand = accessTokenCommand
+            self.serviceAccountKey = serviceAccountKey
             self.project = project
         }
 
         enum CodingKeys: String, CodingKey {
             case url, project
             case accessTokenCommand = "access_token_command"
+            case serviceAccountKey = "service_account_key"
         }
     }
 
@@ -95,6 +98,7 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
 
     /// The upstream credential these settings describe.
     public var upstreamCredential: UpstreamCredential {
-        upstream?.accessTokenCommand.map { .accessTokenCommand($0) } ?? .none
+        if let key = upstream?.serviceAccountKey { return .serviceAccountKey(key) }
+        return upstream?.accessTokenCommand.map { .accessTokenCommand($0) } ?? .none
     }
 }

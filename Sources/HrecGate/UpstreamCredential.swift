@@ -8,6 +8,8 @@ public enum UpstreamCredential: Sendable {
     case accessTokenCommand(String)
     /// A fixed bearer token (tests).
     case bearer(String)
+    /// A service-account key file (JSON): a JWT bearer grant signed RS256, exchanged at its token_uri.
+    case serviceAccountKey(String)
 }
 
 /// Produces the `Authorization` header for upstream calls, caching command output.
@@ -21,7 +23,7 @@ public actor UpstreamAuthorizer {
 
     /// The header line, or nil for `.none`.
     /// - Throws: `GateError.configuration` when the token command fails.
-    public func header() throws -> String? {
+    public func header() async throws -> String? {
         switch credential {
         case .none:
             return nil
@@ -44,6 +46,11 @@ public actor UpstreamAuthorizer {
             // Google access tokens live an hour; refresh well before.
             cached = (token, Date().addingTimeInterval(45 * 60))
             return "Authorization: Bearer \(token)"
+        case let .serviceAccountKey(path):
+            if let cached, cached.until > Date() { return "Authorization: Bearer \(cached.token)" }
+            let grant = try await ServiceAccountGrant(keyFile: path).exchange()
+            cached = (grant.token, Date().addingTimeInterval(max(60, grant.expiresIn - 300)))
+            return "Authorization: Bearer \(grant.token)"
         }
     }
 }

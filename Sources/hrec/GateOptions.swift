@@ -27,7 +27,8 @@ struct GateOptions: ParsableArguments {
     func configuration() throws -> GateConfiguration {
         var configuration = try configFile.map { try GateConfiguration.load(path: $0) } ?? GateConfiguration()
         if devIdentity { configuration.identity = .init(dev: true) }
-        if let upstream { configuration.upstream = .init(url: upstream, accessTokenCommand: configuration.upstream?.accessTokenCommand, project: configuration.upstream?.project) }
+        if let upstream { configuration.upstream = .init(url: upstream, accessTokenCommand: configuration.upstream?.accessTokenCommand,
+                                                                     serviceAccountKey: configuration.upstream?.serviceAccountKey, project: configuration.upstream?.project) }
         if let project {
             var settings = configuration.upstream ?? .init()
             settings.project = project
