@@ -1,2 +1,0 @@
-/// Namespace placeholder for the HrecSQL capability.
-public enum HrecSQLModule {}

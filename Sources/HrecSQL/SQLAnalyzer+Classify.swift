@@ -1,0 +1,240 @@
+extension SQLAnalyzer {
+    /// Objects of CREATE / DROP / ALTER, longest first, and the kind suffix each gives.
+    static let objects: [([String], String)] = [
+        (["ALL", "ROW", "ACCESS", "POLICIES"], "ROW_ACCESS_POLICY"), (["ROW", "ACCESS", "POLICY"], "ROW_ACCESS_POLICY"),
+        (["AGGREGATE", "FUNCTION"], "FUNCTION"), (["TABLE", "FUNCTION"], "TABLE_FUNCTION"),
+        (["MATERIALIZED", "VIEW"], "MATERIALIZED_VIEW"), (["SNAPSHOT", "TABLE"], "SNAPSHOT_TABLE"),
+        (["EXTERNAL", "TABLE"], "EXTERNAL_TABLE"), (["SEARCH", "INDEX"], "SEARCH_INDEX"), (["VECTOR", "INDEX"], "VECTOR_INDEX"),
+        (["TABLE"], "TABLE"), (["VIEW"], "VIEW"), (["SCHEMA"], "SCHEMA"), (["DATABASE"], "SCHEMA"), (["FUNCTION"], "FUNCTION"),
+        (["PROCEDURE"], "PROCEDURE"), (["MODEL"], "MODEL"), (["CAPACITY"], "CAPACITY"), (["RESERVATION"], "RESERVATION"),
+        (["ASSIGNMENT"], "ASSIGNMENT"), (["CONNECTION"], "CONNECTION"),
+    ]
+
+    /// Classifies one statement (procedural scaffolding already removed).
+    func classify(_ tokens: [SQLToken]) -> StatementAnalysis {
+        let range = (tokens.first?.offset ?? 0)..<((tokens.last?.offset ?? 0) + (tokens.last?.text.utf8.count ?? 0))
+        var statement = StatementAnalysis(kind: "UNKNOWN", range: range)
+        guard let first = tokens.first else { return statement }
+        if first.kind == .openParen {
+            statement.kind = "SELECT"
+            statement.reads = reads(in: tokens[...])
+            return statement
+        }
+        guard let keyword = first.keyword else { return statement }
+        let rest = tokens.dropFirst()
+        switch keyword {
+        case "SELECT", "WITH":
+            statement.kind = "SELECT"
+            statement.reads = reads(in: tokens[...])
+        case "INSERT", "UPDATE", "DELETE", "MERGE":
+            statement.kind = keyword
+            var index = rest.startIndex
+            if index < tokens.endIndex, let word = tokens[index].keyword, word == "INTO" || word == "FROM" { index += 1 }
+            if let (target, end) = path(in: tokens, at: index, target: true) {
+                statement.writes = [target]
+                statement.reads = reads(in: tokens[end...])
+            }
+        case "TRUNCATE":
+            statement.kind = "TRUNCATE_TABLE"
+            if rest.first?.isKeyword("TABLE") == true, let (target, _) = path(in: tokens, at: rest.startIndex + 1) { statement.writes = [target] }
+        case "CREATE", "DROP", "ALTER":
+            classifyDefinition(keyword, tokens, into: &statement)
+        case "EXPORT":
+            statement.kind = rest.first?.isKeyword("DATA") == true ? "EXPORT_DATA" : (rest.first?.isKeyword("MODEL") == true ? "EXPORT_MODEL" : "UNKNOWN")
+            statement.reads = reads(in: tokens[...])
+        case "LOAD":
+            guard rest.first?.isKeyword("DATA") == true else { break }
+            statement.kind = "LOAD_DATA"
+            var index = rest.startIndex + 1
+            while index < tokens.endIndex, let word = tokens[index].keyword, ["INTO", "OVERWRITE", "TEMP", "TEMPORARY", "TABLE"].contains(word) { index += 1 }
+            if let (target, _) = path(in: tokens, at: index) { statement.writes = [target] }
+        case "GRANT", "REVOKE":
+            statement.kind = keyword
+            if let on = SQLAnalyzer.indexAfterKeyword(tokens[...], ["ON"]) {
+                var index = on
+                if index < tokens.endIndex, tokens[index].kind == .word, index + 1 < tokens.endIndex,
+                   tokens[index + 1].kind == .word || tokens[index + 1].kind == .quotedIdentifier { index += 1 }  // resource type
+                if let (target, _) = path(in: tokens, at: index) {
+                    statement.writes = [tokens[on].isKeyword("SCHEMA") ? TableRef(project: target.project, dataset: target.table == "*" ? target.dataset : target.table, table: "*") : target]
+                }
+            }
+        case "CALL":
+            statement.kind = "CALL"
+        case "EXECUTE":
+            statement.kind = rest.first?.isKeyword("IMMEDIATE") == true ? "EXECUTE_IMMEDIATE" : "UNKNOWN"
+        case "DECLARE", "SET", "ASSERT":
+            statement.kind = keyword
+            statement.reads = reads(in: tokens[...])
+        case "BEGIN":
+            statement.kind = "BEGIN_TRANSACTION"
+        case "COMMIT", "ROLLBACK":
+            statement.kind = "\(keyword)_TRANSACTION"
+        case "RAISE", "RETURN", "BREAK", "LEAVE", "CONTINUE", "ITERATE":
+            statement.kind = "CONTROL"
+        default:
+            break
+        }
+        return statement
+    }
+
+    private func classifyDefinition(_ verb: String, _ tokens: [SQLToken], into statement: inout StatementAnalysis) {
+        var index = 1
+        func skip(_ words: [String]) {
+            while index < tokens.count, let word = tokens[index].keyword, words.contains(word) { index += 1 }
+        }
+        skip(["OR", "REPLACE", "TEMP", "TEMPORARY"])
+        var object: String?
+        for (words, name) in Self.objects where index + words.count <= tokens.count {
+            if zip(words, tokens[index..<index + words.count]).allSatisfy({ $0.1.isKeyword($0.0) }) {
+                object = name
+                index += words.count
+                break
+            }
+        }
+        guard let object else { return }
+        statement.kind = "\(verb)_\(object)"
+        skip(["IF", "NOT", "EXISTS"])
+        if object == "ROW_ACCESS_POLICY" || object == "SEARCH_INDEX" || object == "VECTOR_INDEX" {
+            guard let on = SQLAnalyzer.indexAfterKeyword(tokens[index...], ["ON"]), let (table, _) = path(in: tokens, at: on, target: true) else { return }
+            statement.writes = [table]
+            statement.reads = reads(in: tokens[on...]).subtracting([table])
+            return
+        }
+        guard let (target, end) = path(in: tokens, at: index, isDataset: object == "SCHEMA", target: true) else { return }
+        statement.writes = [target]
+        let tail = tokens[end...]
+        statement.reads = reads(in: tail)
+        for source in ["CLONE", "COPY", "LIKE"] {
+            if let at = tail.firstIndex(where: { $0.isKeyword(source) }), let (table, _) = path(in: tokens, at: at + 1) {
+                statement.reads.insert(table)
+            }
+        }
+        if verb == "CREATE" && object == "TABLE" && tail.contains(where: { $0.isKeyword("AS") }) && tail.contains(where: { $0.isKeyword("SELECT") }) {
+            statement.kind = "CREATE_TABLE_AS_SELECT"
+        }
+    }
+
+    /// Tables read in `tokens`: after FROM, JOIN and MERGE's USING, and comma joins; CTE names
+    /// and function calls (UNNEST, table functions) are not tables.
+    func reads(in tokens: ArraySlice<SQLToken>) -> Set<TableRef> {
+        let ctes = cteNames(tokens)
+        var found: Set<TableRef> = []
+        var index = tokens.startIndex
+        while index < tokens.endIndex {
+            let token = tokens[index]
+            index += 1
+            guard let word = token.keyword, word == "FROM" || word == "JOIN" || word == "USING" else { continue }
+            if word == "FROM" && insideExtract(tokens, before: index - 1) { continue }
+            var position = index
+            while position < tokens.endIndex {
+                guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex) else { break }
+                if !(table.dataset == (defaultDataset ?? "_") && table.project == defaultProject && ctes.contains(table.table.uppercased())
+                     && !pathWasQualified(tokens, position)) {
+                    found.insert(table)
+                }
+                // Alias, then a comma continues a FROM list.
+                var next = end
+                if next < tokens.endIndex, tokens[next].isKeyword("AS") { next += 1 }
+                if next < tokens.endIndex, tokens[next].kind == .word, !Self.clauseWords.contains(tokens[next].keyword ?? "") { next += 1 }
+                guard next < tokens.endIndex, tokens[next].kind == .comma, word == "FROM" else { break }
+                position = next + 1
+            }
+        }
+        return found
+    }
+
+    static let clauseWords: Set<String> = [
+        "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "ON", "USING",
+        "UNION", "INTERSECT", "EXCEPT", "WINDOW", "QUALIFY", "SET", "WHEN", "FOR", "TABLESAMPLE", "PIVOT", "UNPIVOT", "SELECT",
+        "VALUES", "OPTIONS", "PARTITION", "CLUSTER", "AS", "WITH", "FROM", "INTO", "THEN", "NOT", "AND", "OR",
+    ]
+
+    /// Whether the token at `position` sits directly inside `EXTRACT(` (as in `EXTRACT(YEAR FROM d)`).
+    private func insideExtract(_ tokens: ArraySlice<SQLToken>, before position: Int) -> Bool {
+        var depth = 0
+        var index = position - 1
+        while index >= tokens.startIndex {
+            switch tokens[index].kind {
+            case .closeParen: depth += 1
+            case .openParen:
+                if depth == 0 { return index > tokens.startIndex && tokens[index - 1].isKeyword("EXTRACT") }
+                depth -= 1
+            default: break
+            }
+            index -= 1
+        }
+        return false
+    }
+
+    private func pathWasQualified(_ tokens: ArraySlice<SQLToken>, _ position: Int) -> Bool {
+        guard position < tokens.endIndex else { return false }
+        if tokens[position].kind == .quotedIdentifier && tokens[position].text.contains(".") { return true }
+        return position + 1 < tokens.endIndex && tokens[position + 1].kind == .dot
+    }
+
+    /// Names defined by WITH clauses (upper-cased).
+    func cteNames(_ tokens: ArraySlice<SQLToken>) -> Set<String> {
+        var names: Set<String> = []
+        for index in tokens.indices where index + 2 < tokens.endIndex {
+            let candidate = tokens[index + 1], next = tokens[index + 2]
+            let introducer = tokens[index].isKeyword("WITH") || tokens[index].isKeyword("RECURSIVE") || tokens[index].kind == .comma
+            if introducer, candidate.kind == .word || candidate.kind == .quotedIdentifier, next.isKeyword("AS"),
+               index + 3 < tokens.endIndex, tokens[index + 3].kind == .openParen {
+                names.insert(candidate.text.uppercased())
+            }
+        }
+        return names
+    }
+
+    /// Reads a table path (`t`, `d.t`, `p.d.t`, backticks, dashed project ids) at `index`.
+    /// Returns nil when there is none or it is a function call.
+    func path(in tokens: [SQLToken], at index: Int, offsetBase: Int = 0, isDataset: Bool = false, target: Bool = false) -> (TableRef, Int)? {
+        var parts: [String] = []
+        var position = index
+        var expectPart = true
+        while position < tokens.count {
+            let token = tokens[position]
+            if expectPart {
+                guard token.kind == .word || token.kind == .quotedIdentifier || (token.kind == .number && !parts.isEmpty) else { break }
+                if token.kind == .word, parts.isEmpty, Self.clauseWords.contains(token.keyword ?? ""), token.keyword != "TABLE" { return nil }
+                parts += token.kind == .quotedIdentifier ? token.text.split(separator: ".").map(String.init) : [token.text]
+                expectPart = false
+                position += 1
+            } else if token.kind == .dot {
+                expectPart = true
+                position += 1
+            } else if token.kind == .symbol && token.text == "-" && position + 1 < tokens.count
+                        && tokens[position + 1].offset == token.offset + 1 && token.offset == tokens[position - 1].offset + tokens[position - 1].text.utf8.count {
+                // An unquoted project id with dashes: my-project.dataset.table
+                parts[parts.count - 1] += "-" + tokens[position + 1].text
+                position += 2
+            } else {
+                break
+            }
+        }
+        guard !parts.isEmpty, !expectPart else { return nil }
+        if !target, position < tokens.count, tokens[position].kind == .openParen { return nil }  // UNNEST(...), table functions
+        return (resolve(parts, isDataset: isDataset), position + offsetBase)
+    }
+
+    /// Qualifies a path with the default project and dataset.
+    func resolve(_ parts: [String], isDataset: Bool = false) -> TableRef {
+        if isDataset {
+            return parts.count >= 2 ? TableRef(project: parts[0], dataset: parts[1], table: "*")
+                                    : TableRef(project: defaultProject, dataset: parts[0], table: "*")
+        }
+        if let schema = parts.firstIndex(where: { $0.caseInsensitiveEquals("INFORMATION_SCHEMA") }) {
+            let table = parts[schema...].joined(separator: ".")
+            switch schema {
+            case 0: return TableRef(project: defaultProject, dataset: defaultDataset ?? "_", table: table)
+            case 1: return TableRef(project: defaultProject, dataset: parts[0], table: table)
+            default: return TableRef(project: parts[0], dataset: parts[1], table: table)
+            }
+        }
+        switch parts.count {
+        case 1: return TableRef(project: defaultProject, dataset: defaultDataset ?? "_", table: parts[0])
+        case 2: return TableRef(project: defaultProject, dataset: parts[0], table: parts[1])
+        default: return TableRef(project: parts[0], dataset: parts[1], table: parts[2...].joined(separator: "."))
+        }
+    }
+}
