@@ -43,7 +43,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HrecGate", dependencies: [
-            "HrecJournal", "HrecPolicy", "CCurl",
+            "HrecJournal", "HrecPolicy", "HrecSQL", "CCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),

@@ -27,9 +27,9 @@ public final class EmbeddedGate: Sendable {
     ///   - identityTokenFile: the person's OIDC token file (re-read by the client at each exchange);
     ///     nil in dev mode, where a placeholder is written.
     public static func start(identity: GateIdentity, identityTokenFile: String?, upstreamURL: String, credential: UpstreamCredential,
-                             project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll()) async throws -> EmbeddedGate {
+                             project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil) async throws -> EmbeddedGate {
         let server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink),
-                                                upstreamURL: upstreamURL, credential: credential, policy: policy)
+                                                upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns)
         let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
         var template = Array(URL(fileURLWithPath: base).appendingPathComponent("hrec-gate-XXXXXX").path.utf8CString)
         guard mkdtemp(&template) != nil else {

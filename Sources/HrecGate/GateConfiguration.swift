@@ -44,8 +44,12 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         public var accessTokenCommand: String?
         public var serviceAccountKey: String?
         public var project: String?
+        /// Ask the upstream for a dry run before allowing a query (default: only for *.googleapis.com;
+        /// an emulator may execute DDL it was asked to dry-run).
+        public var dryRun: Bool?
 
-        public init(url: String? = nil, accessTokenCommand: String? = nil, serviceAccountKey: String? = nil, project: String? = nil) {
+        public init(url: String? = nil, accessTokenCommand: String? = nil, serviceAccountKey: String? = nil, project: String? = nil, dryRun: Bool? = nil) {
+            self.dryRun = dryRun
             self.url = url
             self.accessTokenCommand = accessTokenCommand
             self.serviceAccountKey = serviceAccountKey
@@ -54,6 +58,7 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
 
         enum CodingKeys: String, CodingKey {
             case url, project
+            case dryRun = "dry_run"
             case accessTokenCommand = "access_token_command"
             case serviceAccountKey = "service_account_key"
         }
@@ -94,6 +99,11 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         }
         let source: OIDCVerifier.KeySource = jwks.hasPrefix("http://") || jwks.hasPrefix("https://") ? .url(jwks) : .file(jwks)
         return .oidc(OIDCVerifier(issuer: issuer, audiences: Set(audience), keys: source, groupsClaim: identity?.groupsClaim ?? "groups"))
+    }
+
+    /// Whether real BigQuery is the upstream (its dry runs never execute anything).
+    public static func upstreamOffersDryRun(_ url: String) -> Bool {
+        URL(string: url)?.host?.hasSuffix("googleapis.com") ?? false
     }
 
     /// The upstream credential these settings describe.

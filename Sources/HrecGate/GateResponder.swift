@@ -32,6 +32,8 @@ public struct GateResponder: HTTPResponder {
     let logger: Logger
     /// Bytes of each response body kept in the journal.
     let responseBodyCap: Int
+    /// Whether the upstream's dry run is asked for before allowing a query.
+    let dryRuns: Bool
 
     public func respond(to request: Request, context: GateRequestContext) async throws -> Response {
         let started = SessionClock.monotonicMicros()
@@ -84,14 +86,21 @@ public struct GateResponder: HTTPResponder {
         }
         append(type: "gate.request", event, to: sink)
 
-        switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query)) {
+        var forwardedBody = body
+        let responder = self
+        let dryRun: @Sendable () async -> DryRun? = { [query] in
+            guard responder.dryRuns, let query, !query.dryRun, !query.useLegacySQL else { return nil }
+            return await responder.dryRun(query, project: endpoint.project)
+        }
+        switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: dryRun), sink: sink) {
         case let .deny(message, rules):
             let error = BigQueryError.accessDenied(message)
             return answer(error: error, requestID: requestID, reason: "denied by \(rules.joined(separator: ", "))", sink: sink, started: started)
-        case .allow:
-            break
+        case let .allow(cap):
+            if let cap, endpoint.carriesSQL { forwardedBody = Self.settingMaximumBytesBilled(cap, in: body, endpoint: endpoint.name) }
         }
-        return await forward(request, endpoint: endpoint, body: body, requestID: requestID, sink: sink, started: started)
+        if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
+        return await forward(request, endpoint: endpoint, body: forwardedBody, requestID: requestID, sink: sink, started: started)
     }
 
     private func forward(_ request: Request, endpoint: BigQueryEndpoint, body: [UInt8], requestID: String,
@@ -114,6 +123,7 @@ public struct GateResponder: HTTPResponder {
         }
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
         let summary = ResponseSummary(body: response.body)
+        if let job = summary.job, endpoint.carriesSQL { await policy.jobForwarded(job) }
         let capped = response.body.prefix(responseBodyCap)
         let event = GateEvents.Response(
             requestID: requestID, decision: "allow", reason: nil, status: response.status, upstreamStatus: response.status,
@@ -143,6 +153,27 @@ public struct GateResponder: HTTPResponder {
         append(type: "gate.response", event, to: sink)
         return Response(status: error.status, headers: [.contentType: "application/json; charset=UTF-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The body with `maximumBytesBilled` set (jobs.query: top level; jobs.insert: configuration.query).
+    static func settingMaximumBytesBilled(_ cap: UInt64, in body: [UInt8], endpoint: String) -> [UInt8] {
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return body }
+        if endpoint == "jobs.insert" {
+            var configuration = object["configuration"] as? [String: Any] ?? [:]
+            var query = configuration["query"] as? [String: Any] ?? [:]
+            query["maximumBytesBilled"] = String(cap)
+            configuration["query"] = query
+            object["configuration"] = configuration
+        } else {
+            object["maximumBytesBilled"] = String(cap)
+        }
+        return (try? JSONSerialization.data(withJSONObject: object)).map { [UInt8]($0) } ?? body
+    }
+
+    /// The job id a jobs.insert body chooses, if any.
+    static func clientJobID(_ body: [UInt8]) -> String? {
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return nil }
+        return (object["jobReference"] as? [String: Any])?["jobId"] as? String
     }
 
     private func bearerToken(_ request: Request) -> String? {

@@ -16,12 +16,13 @@ public final class GateServer: Sendable {
     /// - Throws: when the address cannot be bound.
     public static func start(host: String, port: Int, identity: GateIdentity, journals: GateJournals,
                              upstreamURL: String, credential: UpstreamCredential, policy: any RequestPolicy = AllowAll(),
-                             responseBodyCap: Int = 64 * 1024) async throws -> GateServer {
+                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024) async throws -> GateServer {
         var logger = Logger(label: "hrec.gate")
         logger.logLevel = ProcessInfo.processInfo.environment["HREC_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let responder = GateResponder(identity: identity, sessions: GateSessions(), journals: journals,
                                       upstream: UpstreamClient(baseURL: upstreamURL), authorizer: UpstreamAuthorizer(credential),
-                                      policy: policy, logger: logger, responseBodyCap: responseBodyCap)
+                                      policy: policy, logger: logger, responseBodyCap: responseBodyCap,
+                                      dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL))
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "hrec-gate"),
                               onServerRunning: { channel in

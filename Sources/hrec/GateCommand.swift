@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HrecGate
 import HrecJournal
+import HrecPolicy
 
 /// `hrec gate`: the BigQuery gate, standalone, for a team.
 struct GateCommand: AsyncParsableCommand {
@@ -33,7 +34,8 @@ struct GateCommand: AsyncParsableCommand {
         let server = try await GateServer.start(
             host: String(parts[0]), port: port, identity: identity,
             journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version),
-            upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential)
+            upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential,
+            policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun)
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
         let (signals, continuation) = AsyncStream<Int32>.makeStream()
         let sources = [SIGINT, SIGTERM].map { signal in
@@ -49,6 +51,13 @@ struct GateCommand: AsyncParsableCommand {
             break
         }
         await server.stop(reason: "gate stopped")
+    }
+
+    /// The rules in the configuration file, when it has any (`default:` or `rules:`); else forward everything.
+    static func policy(in path: String) throws -> any RequestPolicy {
+        let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let hasRules = text.split(separator: "\n").contains { $0.hasPrefix("default:") || $0.hasPrefix("rules:") }
+        return hasRules ? PolicyGate(policy: try PolicyParser.load(path: path)) : AllowAll()
     }
 
     static func defaultDirectory() -> String {

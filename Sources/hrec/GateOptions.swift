@@ -2,11 +2,15 @@ import ArgumentParser
 import Foundation
 import HrecGate
 import HrecJournal
+import HrecPolicy
 
 /// Options of the embedded gate of `hrec run`.
 struct GateOptions: ParsableArguments {
     @Option(name: .customLong("gate-config"), help: ArgumentHelp("Gate configuration (identity, upstream) in YAML.", valueName: "FILE"))
     var configFile: String?
+
+    @Option(name: .customLong("policy"), help: ArgumentHelp("Policy file (rules, masking; may also hold identity and upstream).", valueName: "FILE"))
+    var policyFile: String?
 
     @Option(name: .customLong("identity-token"), help: ArgumentHelp("Your OIDC ID token, verified at start and used by the agent's client.", valueName: "FILE"))
     var identityToken: String?
@@ -23,12 +27,19 @@ struct GateOptions: ParsableArguments {
     @Flag(name: .customLong("no-gate"), help: "Do not start the BigQuery gate (record the terminal only).")
     var noGate = false
 
+    /// The request policy: the --policy file's rules, or forward everything when none is given.
+    func requestPolicy() throws -> any RequestPolicy {
+        guard let policyFile else { return AllowAll() }
+        return PolicyGate(policy: try PolicyParser.load(path: policyFile))
+    }
+
     /// The configuration file merged with the flags.
     func configuration() throws -> GateConfiguration {
-        var configuration = try configFile.map { try GateConfiguration.load(path: $0) } ?? GateConfiguration()
+        var configuration = try (configFile ?? policyFile).map { try GateConfiguration.load(path: $0) } ?? GateConfiguration()
         if devIdentity { configuration.identity = .init(dev: true) }
         if let upstream { configuration.upstream = .init(url: upstream, accessTokenCommand: configuration.upstream?.accessTokenCommand,
-                                                                     serviceAccountKey: configuration.upstream?.serviceAccountKey, project: configuration.upstream?.project) }
+                                                                     serviceAccountKey: configuration.upstream?.serviceAccountKey, project: configuration.upstream?.project,
+                                                                     dryRun: configuration.upstream?.dryRun) }
         if let project {
             var settings = configuration.upstream ?? .init()
             settings.project = project

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HrecGate
 import HrecJournal
+import HrecPolicy
 import HrecRecorder
 
 /// The `hrec` command: records AI coding agents' sessions and gates their BigQuery access.
@@ -24,6 +25,7 @@ struct Hrec: AsyncParsableCommand {
             VerifyCommand.self,
             CatCommand.self,
             InfoCommand.self,
+            PolicyCommand.self,
             DevCommand.self,
         ]
     )
@@ -43,6 +45,9 @@ struct Hrec: AsyncParsableCommand {
         } catch let error as RecorderError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             if case .cannotRun = error { Foundation.exit(127) }
+            Foundation.exit(1)
+        } catch let error as PolicyError {
+            FileHandle.standardError.write(Data("hrec: policy '\(error.path)' has \(error.issues.count) problem(s):\n\(error.description)\n".utf8))
             Foundation.exit(1)
         } catch let error as GateError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))

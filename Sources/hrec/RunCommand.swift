@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HrecGate
 import HrecJournal
+import HrecPolicy
 import HrecRecorder
 
 /// `hrec run -- CMD`: records a whole terminal session through a pty, with the BigQuery gate.
@@ -54,6 +55,8 @@ struct RunCommand: AsyncParsableCommand {
         options.recordInput = !noInput
 
         let configuration = try gate.configuration()
+        let requestPolicy = try gate.requestPolicy()
+        if let policyGate = requestPolicy as? PolicyGate { options.policyDigest = policyGate.policy.digest }
         let osUser = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
         let identityMode = try configuration.gateIdentity(devUser: osUser)
         if !gate.noGate {
@@ -67,7 +70,8 @@ struct RunCommand: AsyncParsableCommand {
                 embedded = try await EmbeddedGate.start(
                     identity: identityMode, identityTokenFile: gate.identityToken,
                     upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
-                    credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink)
+                    credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
+                    policy: requestPolicy, dryRuns: configuration.upstream?.dryRun)
             } catch {
                 session.sink.abandon()
                 throw CLIError("cannot start the BigQuery gate: \(error)")

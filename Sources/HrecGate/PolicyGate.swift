@@ -1,0 +1,120 @@
+import Foundation
+import HrecJournal
+import HrecPolicy
+import HrecSQL
+
+/// The policy engine behind the gate: parses the SQL (one tokenizer, `HrecSQL`), maps non-SQL
+/// calls onto statements, evaluates the rules (`HrecPolicy`), journals a `policy.decision`
+/// event with the rule ids and reasons, and fails closed on anything it cannot check.
+public actor PolicyGate: RequestPolicy {
+    public nonisolated let policy: Policy
+    private var knownJobs: Set<String> = []
+
+    public init(policy: Policy) {
+        self.policy = policy
+    }
+
+    public func jobForwarded(_ job: String) { knownJobs.insert(job) }
+
+
+
+    public func decide(_ call: GateCall, sink: (any RecordSink)?) async -> GateDecision {
+        let endpoint = call.endpoint
+        var statements: [StatementAnalysis] = []
+        var refusal: String?
+        if endpoint.carriesSQL {
+            if let query = call.query {
+                if query.useLegacySQL {
+                    refusal = "legacy SQL cannot be checked; use standard SQL (useLegacySql: false)"
+                } else {
+                    let parts = query.defaultDataset?.split(separator: ".").map(String.init) ?? []
+                    let analyzer = SQLAnalyzer(defaultProject: parts.count == 2 ? parts[0] : endpoint.project, defaultDataset: parts.last)
+                    do {
+                        statements = try analyzer.analyze(query.sql).statements
+                    } catch {
+                        refusal = "the SQL cannot be parsed (\(error)); it is refused"
+                    }
+                }
+            } else {
+                refusal = "only query jobs pass the gate (load, copy and extract jobs are refused)"
+            }
+        } else if let statement = EndpointStatement.statement(endpoint: endpoint.name, project: endpoint.project,
+                                                              dataset: endpoint.dataset, table: endpoint.table) {
+            statements = [statement]
+        } else if endpoint.name == "jobs.list" {
+            statements = [StatementAnalysis(kind: "LIST_JOBS")]
+        } else if let job = endpoint.job {
+            if knownJobs.contains(job) { return .allow }
+            refusal = "job \(job) was not started through this gate"
+        }
+        let decision: PolicyDecision
+        var estimate: UInt64?
+        if let refusal {
+            decision = PolicyDecision(action: .deny, matches: [RuleMatch(rule: "hrec:fail-closed", action: "deny", statement: 0, reason: refusal)],
+                                      message: refusal, maximumBytesBilled: nil)
+        } else {
+            var request = PolicyRequest(email: call.identity.email, subject: call.identity.subject, groups: call.identity.groups,
+                                        statements: statements)
+            request.estimatePending = true
+            var evaluated = policy.evaluate(request)
+            request.estimatePending = false
+            // What we would allow is checked again with the upstream's dry run, taking the stricter
+            // answer: its statement type and tables are one more statement, its estimate the bytes.
+            if evaluated.action == .allow, let dryRun = await call.dryRun() {
+                estimate = dryRun.totalBytesProcessed
+                if let type = dryRun.statementType, type != "SCRIPT" {
+                    let reads = Set(dryRun.referencedTables.compactMap(Self.tableRef))
+                    let known = statements.reduce(into: Set<TableRef>()) { $0.formUnion($1.reads.union($1.writes)) }
+                    if !statements.contains(where: { $0.kind == type }) || !reads.isSubset(of: known) {
+                        request.statements.append(StatementAnalysis(kind: type, reads: reads))
+                    }
+                }
+                request.estimatedBytes = dryRun.totalBytesProcessed
+                evaluated = policy.evaluate(request)
+                statements = request.statements
+            } else if evaluated.action == .allow {
+                evaluated = policy.evaluate(request)  // no estimate: byte limits that refuse or hold apply
+            }
+            decision = evaluated
+        }
+        record(decision, statements: statements, endpoint: endpoint.name, estimate: estimate, sink: sink)
+        switch decision.action {
+        case .allow: return .allow(maximumBytesBilled: decision.maximumBytesBilled)
+        case .deny, .review: return .deny(message: decision.message, rules: decision.decidingRules)
+        }
+    }
+
+    static func tableRef(_ text: String) -> TableRef? {
+        let parts = text.split(separator: ".", maxSplits: 2).map(String.init)
+        return parts.count == 3 ? TableRef(project: parts[0], dataset: parts[1], table: parts[2]) : nil
+    }
+
+    private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], endpoint: String, estimate: UInt64?, sink: (any RecordSink)?) {
+        guard let sink else { return }
+        let event = DecisionEvent(
+            endpoint: endpoint, action: decision.action.rawValue, message: decision.message, rules: decision.decidingRules,
+            matches: decision.matches, maximumBytesBilled: decision.maximumBytesBilled.map(String.init),
+            statements: statements.map { .init(kind: $0.kind, reads: $0.reads.map(\.description).sorted(), writes: $0.writes.map(\.description).sorted()) },
+            estimatedBytes: estimate.map(String.init), policyDigest: policy.digest)
+        if let journalEvent = try? JournalEvent(type: "policy.decision", payload: event) { sink.append(event: journalEvent) }
+    }
+
+    /// `policy.decision`: what the policy decided and every rule that matched, with reasons.
+    struct DecisionEvent: Codable {
+        struct Statement: Codable {
+            var kind: String
+            var reads: [String]
+            var writes: [String]
+        }
+
+        var endpoint: String
+        var action: String
+        var message: String
+        var rules: [String]
+        var matches: [RuleMatch]
+        var maximumBytesBilled: String?
+        var statements: [Statement]
+        var estimatedBytes: String?
+        var policyDigest: String
+    }
+}

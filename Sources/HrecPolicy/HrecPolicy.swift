@@ -1,2 +1,0 @@
-/// Namespace placeholder for the HrecPolicy capability.
-public enum HrecPolicyModule {}

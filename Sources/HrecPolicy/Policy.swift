@@ -1,0 +1,42 @@
+/// A parsed policy file: rules deciding on BigQuery requests, and masking.
+public struct Policy: Sendable, Equatable {
+    /// What a rule (or the default) does with a request.
+    public enum Action: String, Sendable, Equatable, Comparable, CaseIterable {
+        case allow, review, deny
+        /// deny > review > allow.
+        var strength: Int { self == .deny ? 2 : (self == .review ? 1 : 0) }
+        public static func < (a: Action, b: Action) -> Bool { a.strength < b.strength }
+    }
+
+    /// One rule: conditions (all must hold) and an action.
+    public struct Rule: Sendable, Equatable {
+        public var id: String
+        public var description: String?
+        /// Globs over statement kinds (`DROP_*`).
+        public var kinds: [String] = []
+        /// Globs over tables read or written (`*.shop.*`).
+        public var tables: [String] = []
+        public var reads: [String] = []
+        public var writes: [String] = []
+        /// Globs over the requester's email or subject.
+        public var principals: [String] = []
+        public var groups: [String] = []
+        /// Matches when the estimated bytes are at least this (unknown estimates match deny/review rules: fail closed).
+        public var minBytes: UInt64?
+        public var action: Action
+        public var message: String?
+        /// Set maximumBytesBilled on forwarded jobs this rule allows.
+        public var maximumBytesBilled: UInt64?
+        /// For review: who may approve, how many, and for how long the hold lasts.
+        public var approvers: [String] = []
+        public var approvals: Int = 1
+        public var expirySeconds: Int = 900
+    }
+
+    public var defaultAction: Action
+    public var defaultMessage: String?
+    public var rules: [Rule]
+    public var masking: MaskingPolicy
+    /// SHA-256 of the file's bytes (hex), recorded in journals.
+    public var digest: String
+}

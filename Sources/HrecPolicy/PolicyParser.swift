@@ -1,0 +1,69 @@
+import Crypto
+import Foundation
+import Yams
+
+/// Reads a policy file (YAML), collecting every problem with its line and column.
+public enum PolicyParser {
+    /// Top-level keys. `identity`, `upstream` and `journals` belong to the gate configuration in
+    /// the same file (see docs/policy.md) and are checked by the gate.
+    static let topLevelKeys: Set<String> = ["version", "default", "default_message", "rules", "masking", "identity", "upstream", "journals"]
+    static let ruleKeys: Set<String> = ["id", "description", "match", "action", "message", "maximum_bytes_billed", "approvers", "approvals", "expiry"]
+    static let matchKeys: Set<String> = ["kinds", "tables", "reads", "writes", "principals", "groups", "min_bytes"]
+
+    /// Loads and checks `path`.
+    /// - Throws: `PolicyError` listing every problem.
+    public static func load(path: String) throws(PolicyError) -> Policy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "cannot read the file")])
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// Parses policy text.
+    public static func parse(_ text: String, path: String = "<policy>") throws(PolicyError) -> Policy {
+        var context = Context()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PolicyError(path: path, issues: [Self.issue(from: error)])
+        } catch {
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "not YAML: \(error)")])
+        }
+        guard let root, case let .mapping(top) = root else {
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "the policy must be a mapping with rules")])
+        }
+        context.checkKeys(top, allowed: topLevelKeys, in: "the policy")
+        if let version = top["version"], context.int(version, "version") != 1 {
+            context.report(version, "version must be 1")
+        }
+        var defaultAction = Policy.Action.deny
+        if let node = top["default"] { defaultAction = context.action(node) ?? .deny } else {
+            context.report(root, "'default' is required: allow, review or deny (what happens when no rule matches)")
+        }
+        var rules: [Policy.Rule] = []
+        if let node = top["rules"] {
+            if case let .sequence(sequence) = node {
+                for item in sequence { if let rule = context.rule(item) { rules.append(rule) } }
+            } else {
+                context.report(node, "'rules' must be a list")
+            }
+        }
+        var ids: Set<String> = []
+        for rule in rules where !ids.insert(rule.id).inserted {
+            context.issues.append(PolicyIssue(line: 0, column: 0, message: "rule id '\(rule.id)' is used twice"))
+        }
+        let masking = top["masking"].map { context.masking($0) } ?? MaskingPolicy()
+        guard context.issues.isEmpty else { throw PolicyError(path: path, issues: context.issues) }
+        let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Policy(defaultAction: defaultAction, defaultMessage: top["default_message"]?.string, rules: rules, masking: masking, digest: digest)
+    }
+
+    static func issue(from error: YamlError) -> PolicyIssue {
+        let text = "\(error)"
+        // Yams messages carry "line L, column C"; keep them and the message.
+        let numbers = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        return PolicyIssue(line: numbers.first ?? 1, column: numbers.dropFirst().first ?? 1,
+                           message: "not valid YAML: " + (text.split(separator: "\n").first.map(String.init) ?? text))
+    }
+}
