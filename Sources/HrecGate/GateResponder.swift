@@ -100,16 +100,18 @@ public struct GateResponder: HTTPResponder {
             if let cap, endpoint.carriesSQL { forwardedBody = Self.settingMaximumBytesBilled(cap, in: body, endpoint: endpoint.name) }
         }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
-        return await forward(request, endpoint: endpoint, body: forwardedBody, requestID: requestID, sink: sink, started: started)
+        let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil })
+        return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started)
     }
 
-    private func forward(_ request: Request, endpoint: BigQueryEndpoint, body: [UInt8], requestID: String,
+    private func forward(_ request: Request, call: GateCall, body: [UInt8], requestID: String,
                          sink: (any RecordSink)?, started: UInt64) async -> Response {
+        let endpoint = call.endpoint
         var headers = ["Accept: application/json", "User-Agent: hrec-gate"]
         if let contentType = request.headers[.contentType] { headers.append("Content-Type: \(contentType)") }
         let pathAndQuery = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
         let upstreamStarted = SessionClock.monotonicMicros()
-        let response: UpstreamResponse
+        var response: UpstreamResponse
         do {
             if let authorization = try await authorizer.header() { headers.append(authorization) }
             let hasBody = request.method == .post || request.method == .patch || request.method == .put
@@ -122,6 +124,22 @@ public struct GateResponder: HTTPResponder {
             return answer(error: failure, requestID: requestID, reason: "\(error)", sink: sink, started: started)
         }
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
+        let selected = request.uri.queryParameters.get("selectedFields").map { $0.split(separator: ",").map(String.init) }
+        let responder = self
+        let answered = AnsweredCall(call: call, status: response.status, body: response.body, selectedFields: selected, tableSchema: {
+            await responder.tableSchema(project: endpoint.project, dataset: endpoint.dataset ?? "", table: endpoint.table ?? "")
+        })
+        switch await policy.filterResponse(answered) {
+        case .pass:
+            break
+        case let .masked(body, report, columns, rows):
+            response.body = body
+            append(type: "masking.applied", MaskingEvent(requestID: requestID, endpoint: endpoint.name, tables: report["tables"] ?? "",
+                                                         rows: rows, columns: columns), to: sink)
+        case let .refuse(reason):
+            let error = BigQueryError.accessDenied("hrec could not mask this response, so it is withheld: \(reason)")
+            return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
+        }
         let summary = ResponseSummary(body: response.body)
         if let job = summary.job, endpoint.carriesSQL { await policy.jobForwarded(job) }
         let capped = response.body.prefix(responseBodyCap)
@@ -153,6 +171,28 @@ public struct GateResponder: HTTPResponder {
         append(type: "gate.response", event, to: sink)
         return Response(status: error.status, headers: [.contentType: "application/json; charset=UTF-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// tables.get through the upstream (for the masking schema of tabledata.list).
+    func tableSchema(project: String, dataset: String, table: String) async -> Any? {
+        var headers = ["Accept: application/json"]
+        do {
+            if let authorization = try await authorizer.header() { headers.append(authorization) }
+        } catch {
+            return nil
+        }
+        guard let response = try? await upstream.send(method: "GET", pathAndQuery: "/bigquery/v2/projects/\(project)/datasets/\(dataset)/tables/\(table)",
+                                                      headers: headers, body: nil), response.status == 200 else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(response.body))
+    }
+
+    /// `masking.applied`: which columns were masked, how, and how many values (never the values).
+    struct MaskingEvent: Codable {
+        var requestID: String
+        var endpoint: String
+        var tables: String
+        var rows: Int
+        var columns: [[String: String]]
     }
 
     /// The body with `maximumBytesBilled` set (jobs.query: top level; jobs.insert: configuration.query).

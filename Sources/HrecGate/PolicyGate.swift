@@ -9,9 +9,21 @@ import HrecSQL
 public actor PolicyGate: RequestPolicy {
     public nonisolated let policy: Policy
     private var knownJobs: Set<String> = []
+    var jobs: [String: JobInfo] = [:]
+    var schemas: [String: [SchemaField]] = [:]
+    let hmacKey: [UInt8]?
 
-    public init(policy: Policy) {
+    /// - Throws: `GateError.configuration` when the masking key file is named but unreadable.
+    public init(policy: Policy) throws {
         self.policy = policy
+        if let keyFile = policy.masking.keyFile {
+            guard let data = FileManager.default.contents(atPath: keyFile), data.count >= 16 else {
+                throw GateError.configuration("masking key '\(keyFile)' is missing or shorter than 16 bytes")
+            }
+            hmacKey = [UInt8](data)
+        } else {
+            hmacKey = nil
+        }
     }
 
     public func jobForwarded(_ job: String) { knownJobs.insert(job) }

@@ -35,10 +35,33 @@ public protocol RequestPolicy: Sendable {
     func decide(_ call: GateCall, sink: (any RecordSink)?) async -> GateDecision
     /// Told about every job the gate forwarded, so later calls on it (results, status) are known.
     func jobForwarded(_ job: String) async
+    /// Masks (or refuses) an upstream answer before anyone sees it.
+    func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter
+}
+
+/// What to do with an upstream answer before the agent (and the journal) sees it.
+public enum ResponseFilter: Sendable {
+    case pass
+    /// Send these bytes instead; `report` says which columns were masked, how, how many values.
+    case masked([UInt8], report: [String: String], columns: [[String: String]], rows: Int)
+    /// Masking could not be applied: refuse the response rather than pass it raw.
+    case refuse(String)
+}
+
+/// Everything the response filter needs to know about one answered call.
+public struct AnsweredCall: Sendable {
+    public var call: GateCall
+    public var status: Int
+    public var body: [UInt8]
+    /// `selectedFields` of a tabledata.list call.
+    public var selectedFields: [String]?
+    /// Fetches the table's schema (tables.get through the upstream), for tabledata.list.
+    public var tableSchema: @Sendable () async -> Any?
 }
 
 extension RequestPolicy {
     public func jobForwarded(_: String) async {}
+    public func filterResponse(_: AnsweredCall) async -> ResponseFilter { .pass }
 }
 
 /// Forwards every supported call (identity is still required).

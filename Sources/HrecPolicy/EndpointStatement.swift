@@ -1,7 +1,8 @@
 import HrecSQL
 
 /// Maps BigQuery calls that carry no SQL onto the same model as statements, so one set of rules
-/// covers both: tables.delete is DROP_TABLE of that table, insertAll is INSERT into it, ...
+/// covers both: tables.delete is DROP_TABLE of that table, insertAll is INSERT into it,
+/// tabledata.list is LIST_ROWS of it (a read that BigQuery does not bill), ...
 public enum EndpointStatement {
     /// The statement a non-SQL call amounts to; nil for calls that carry SQL (jobs.query/insert)
     /// or only read job state (jobs.get, getQueryResults, jobs.list, jobs.cancel).
@@ -12,7 +13,7 @@ public enum EndpointStatement {
             StatementAnalysis(kind: kind, reads: reads.map { [$0] } ?? [], writes: writes.map { [$0] } ?? [])
         }
         switch endpoint {
-        case "tabledata.list": return make("SELECT", reads: target)
+        case "tabledata.list": return make("LIST_ROWS", reads: target)  // not billed: no byte estimate applies
         case "tabledata.insertAll": return make("INSERT", writes: target)
         case "tables.delete": return make("DROP_TABLE", writes: target)
         case "tables.insert": return make("CREATE_TABLE", writes: wholeDataset)

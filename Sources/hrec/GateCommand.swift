@@ -57,7 +57,7 @@ struct GateCommand: AsyncParsableCommand {
     static func policy(in path: String) throws -> any RequestPolicy {
         let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         let hasRules = text.split(separator: "\n").contains { $0.hasPrefix("default:") || $0.hasPrefix("rules:") }
-        return hasRules ? PolicyGate(policy: try PolicyParser.load(path: path)) : AllowAll()
+        return hasRules ? try PolicyGate(policy: try PolicyParser.load(path: path)) : AllowAll()
     }
 
     static func defaultDirectory() -> String {

@@ -30,7 +30,7 @@ struct GateOptions: ParsableArguments {
     /// The request policy: the --policy file's rules, or forward everything when none is given.
     func requestPolicy() throws -> any RequestPolicy {
         guard let policyFile else { return AllowAll() }
-        return PolicyGate(policy: try PolicyParser.load(path: policyFile))
+        return try PolicyGate(policy: try PolicyParser.load(path: policyFile))
     }
 
     /// The configuration file merged with the flags.

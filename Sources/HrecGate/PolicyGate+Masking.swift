@@ -1,0 +1,69 @@
+import Foundation
+import HrecJournal
+import HrecPolicy
+import HrecSQL
+
+extension PolicyGate {
+    /// Masks the rows of jobs.query, getQueryResults (every page: the schema is remembered per
+    /// job) and tabledata.list (schema from tables.get, cached; selectedFields honoured) before
+    /// the agent or the journal sees them. When masking cannot be applied, the answer is refused.
+    public func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter {
+        let masking = policy.masking
+        let endpoint = answered.call.endpoint
+        guard !masking.isEmpty, answered.status == 200,
+              ["jobs.query", "jobs.getQueryResults", "tabledata.list", "jobs.insert", "jobs.get"].contains(endpoint.name) else { return .pass }
+        let object = (try? JSONSerialization.jsonObject(with: Data(answered.body))) as? [String: Any]
+        let responseJob = (object?["jobReference"] as? [String: Any])?["jobId"] as? String
+        var schema = SchemaField.fields(fromSchema: object?["schema"])
+            ?? SchemaField.fields(fromSchema: ((object?["statistics"] as? [String: Any])?["query"] as? [String: Any])?["schema"])
+        var tables: [String] = []
+        switch endpoint.name {
+        case "jobs.query", "jobs.insert":
+            if let query = answered.call.query {
+                tables = Self.tablesRead(query, project: endpoint.project)
+            }
+            if let job = responseJob { jobs[job, default: JobInfo()].tables = tables }
+        case "jobs.getQueryResults", "jobs.get":
+            let job = endpoint.job ?? responseJob ?? ""
+            tables = jobs[job]?.tables ?? []
+            if schema == nil { schema = jobs[job]?.schema }
+        default: // tabledata.list
+            let table = endpoint.resource
+            tables = [table]
+            if schemas[table] == nil, let fetched = SchemaField.fields(fromSchema: (await answered.tableSchema() as? [String: Any])?["schema"]) {
+                schemas[table] = fetched
+            }
+            schema = schemas[table].map { full in
+                guard let selected = answered.selectedFields, !selected.isEmpty else { return full }
+                let names = Set(selected.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
+                return full.filter { names.contains($0.name) }
+            }
+        }
+        if let schema, let job = responseJob ?? endpoint.job, endpoint.name != "tabledata.list" {
+            jobs[job, default: JobInfo()].schema = schema
+        }
+        guard object?["rows"] != nil else { return .pass }
+        guard let schema else { return .refuse("the rows' schema is unknown, so they cannot be masked") }
+        let plan = MaskingPlan(policy: masking, schema: schema, tables: tables)
+        let masker = RowMasker(plan: plan, values: MaskedValue(hmacKey: hmacKey))
+        do {
+            let (body, report) = try masker.mask(answered.body, schema: schema)
+            let columns = report.columns.map { ["column": $0.column, "style": $0.style, "source": $0.source, "values": String($0.values)] }
+            return .masked(body, report: ["tables": tables.joined(separator: ",")], columns: columns, rows: report.rows)
+        } catch {
+            return .refuse("\(error)")
+        }
+    }
+
+    static func tablesRead(_ query: QueryRequest, project: String) -> [String] {
+        let parts = query.defaultDataset?.split(separator: ".").map(String.init) ?? []
+        let analyzer = SQLAnalyzer(defaultProject: parts.count == 2 ? parts[0] : project, defaultDataset: parts.last)
+        return ((try? analyzer.analyze(query.sql))?.reads).map { $0.map(\.description).sorted() } ?? []
+    }
+}
+
+/// What the gate remembers of a job it forwarded: the tables it read and its result schema.
+struct JobInfo: Sendable {
+    var tables: [String] = []
+    var schema: [SchemaField]?
+}
