@@ -42,11 +42,22 @@ public struct MaskingPolicy: Sendable, Equatable {
         /// Glob over the column name, or its dotted path for nested fields (`address.city`).
         public var column: String
         public var style: MaskingStyle
+
+        public init(table: String?, column: String, style: MaskingStyle) {
+            self.table = table
+            self.column = column
+            self.style = style
+        }
     }
 
     public struct DetectorRule: Sendable, Equatable {
         public var detector: Detector
         public var style: MaskingStyle
+
+        public init(detector: Detector, style: MaskingStyle) {
+            self.detector = detector
+            self.style = style
+        }
     }
 
     public var columns: [ColumnRule] = []
