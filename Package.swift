@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "hrec", targets: ["hrec"]),
         .executable(name: "hrec-journal-bench", targets: ["hrec-journal-bench"]),
+        .executable(name: "hrec-mask-bench", targets: ["hrec-mask-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,6 +63,7 @@ let package = Package(
 
         // Benchmarks (bench/): `swift build -c release --product hrec-journal-bench`.
         .executableTarget(name: "hrec-journal-bench", dependencies: ["HrecJournal"], path: "bench/JournalBench"),
+        .executableTarget(name: "hrec-mask-bench", dependencies: ["HrecPolicy"], path: "bench/MaskBench"),
 
         // Shared by test targets: fixture paths, built-binary runner, manual clock, test issuer.
         .target(name: "HrecTestSupport", dependencies: ["HrecJournal"], path: "Tests/HrecTestSupport"),

@@ -3,7 +3,12 @@
 public enum ContentDetector {
     /// Whether `value` contains data `detector` looks for.
     public static func detects(_ detector: Detector, in value: String) -> Bool {
-        let bytes = Array(value.utf8)
+        var value = value
+        return value.withUTF8 { detects(detector, in: $0) }
+    }
+
+    /// Whether the UTF-8 bytes contain data `detector` looks for (no copy, no decoding).
+    public static func detects(_ detector: Detector, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch detector {
         case .email: return containsEmail(bytes)
         case .creditCard: return containsCard(bytes)
@@ -16,7 +21,8 @@ public enum ContentDetector {
     static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
     static func isAlpha(_ b: UInt8) -> Bool { (b | 0x20) >= 97 && (b | 0x20) <= 122 }
 
-    static func containsEmail(_ s: [UInt8]) -> Bool {
+    static func containsEmail(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard s.contains(UInt8(ascii: "@")) else { return false }
         for (at, byte) in s.enumerated() where byte == UInt8(ascii: "@") {
             var start = at
             while start > 0, isAlpha(s[start - 1]) || isDigit(s[start - 1]) || "._%+-".utf8.contains(s[start - 1]) { start -= 1 }
@@ -31,7 +37,10 @@ public enum ContentDetector {
     }
 
     /// 13-19 digits, optionally separated by single spaces or dashes, passing Luhn.
-    static func containsCard(_ s: [UInt8]) -> Bool {
+    static func containsCard(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var digitCount = 0
+        for byte in s where isDigit(byte) { digitCount += 1 }
+        guard digitCount >= 13 else { return false }
         var index = 0
         while index < s.count {
             guard isDigit(s[index]), index == 0 || !isDigit(s[index - 1]) else { index += 1; continue }
@@ -59,22 +68,23 @@ public enum ContentDetector {
     }
 
     /// AAA-GG-SSSS with area not 000, 666 or 9xx, group not 00, serial not 0000.
-    static func containsSSN(_ s: [UInt8]) -> Bool {
-        guard s.count >= 11 else { return false }
+    static func containsSSN(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard s.count >= 11, s.contains(45) else { return false }
         for start in 0...(s.count - 11) {
-            let w = Array(s[start..<start + 11])
+            let w = UnsafeBufferPointer(rebasing: s[start..<start + 11])
             guard w[3] == 45, w[6] == 45, [0, 1, 2, 4, 5, 7, 8, 9, 10].allSatisfy({ isDigit(w[$0]) }) else { continue }
             if start > 0 && isDigit(s[start - 1]) { continue }
             if start + 11 < s.count && isDigit(s[start + 11]) { continue }
-            let area = Int(String(decoding: w[0..<3], as: UTF8.self))!, group = Int(String(decoding: w[4..<6], as: UTF8.self))!
-            let serial = Int(String(decoding: w[7..<11], as: UTF8.self))!
+            func number(_ range: Range<Int>) -> Int { range.reduce(0) { $0 * 10 + Int(w[$1] - 48) } }
+            let area = number(0..<3), group = number(4..<6), serial = number(7..<11)
             if area != 0 && area != 666 && area < 900 && group != 0 && serial != 0 { return true }
         }
         return false
     }
 
     /// `+` then 8-15 digits (spaces, dashes, dots, parentheses between), or `(NNN) NNN-NNNN`.
-    static func containsPhone(_ s: [UInt8]) -> Bool {
+    static func containsPhone(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard s.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "(") }) else { return false }
         for (index, byte) in s.enumerated() where byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") {
             var digits = 0, position = index + 1
             while position < s.count, isDigit(s[position]) || " -.()".utf8.contains(s[position]) {
@@ -88,7 +98,7 @@ public enum ContentDetector {
     }
 
     /// Two letters, two check digits, 11-30 alphanumerics (spaces allowed), valid mod 97.
-    static func containsIBAN(_ s: [UInt8]) -> Bool {
+    static func containsIBAN(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
         guard s.count >= 15 else { return false }
         for start in 0..<(s.count - 14) {
             guard isAlpha(s[start]), isAlpha(s[start + 1]), isDigit(s[start + 2]), isDigit(s[start + 3]) else { continue }

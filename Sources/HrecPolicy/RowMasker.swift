@@ -49,17 +49,51 @@ public struct RowMasker: Sendable {
             var reader = JSONByteReader(bytes: input)
             guard let rows = try reader.topLevelValue(named: "rows") else { return }
             if plan.isEmpty { return }
-            output.reserveCapacity(body.count + body.count / 8)
-            output.append(contentsOf: input[0..<rows.lowerBound])
+            var transform = Transform(plan: plan, values: values, input: input, fields: CompiledField.compile(schema, plan: plan))
+            transform.output.reserveCapacity(body.count + body.count / 8)
+            transform.output.append(contentsOf: input[0..<rows.lowerBound])
             var rowsReader = JSONByteReader(bytes: input, position: rows.lowerBound)
-            var transform = Transform(plan: plan, values: values, input: input, output: output, report: report)
-            output = []
-            try transform.rows(&rowsReader, schema: schema)
+            try transform.rows(&rowsReader)
+            transform.output.append(contentsOf: input[rows.upperBound...])
             output = transform.output
-            report = transform.report
-            output.append(contentsOf: input[rows.upperBound...])
+            report = transform.report()
         }
         return (output.isEmpty ? body : output, report)
+    }
+
+    /// A schema field with what the walk needs precomputed: its path and style.
+    final class CompiledField {
+        let name: String
+        let type: String
+        let path: String
+        let repeated: Bool
+        let isRecord: Bool
+        let isString: Bool
+        let style: MaskingStyle?
+        /// `"[REDACTED:<path>]"`, JSON-quoted, for the redact style.
+        let redaction: [UInt8]
+        let children: [CompiledField]
+        /// Index of this field in the per-field counters.
+        let index: Int
+
+        init(_ field: SchemaField, path: String, plan: MaskingPlan, counter: inout Int) {
+            name = field.name
+            type = field.type
+            self.path = path
+            repeated = field.repeated
+            isRecord = field.isRecord
+            isString = field.type == "STRING"
+            style = plan.columns[path]
+            redaction = Array(MaskedValue.quoted("[REDACTED:\(path)]").utf8)
+            index = counter
+            counter += 1
+            children = field.fields.map { CompiledField($0, path: "\(path).\($0.name)", plan: plan, counter: &counter) }
+        }
+
+        static func compile(_ schema: [SchemaField], plan: MaskingPlan) -> [CompiledField] {
+            var counter = 0
+            return schema.map { CompiledField($0, path: $0.name, plan: plan, counter: &counter) }
+        }
     }
 
     /// The walk over rows, copying untouched bytes and rendering masked ones.
@@ -67,12 +101,39 @@ public struct RowMasker: Sendable {
         let plan: MaskingPlan
         let values: MaskedValue
         let input: UnsafeBufferPointer<UInt8>
-        var output: [UInt8]
-        var report: MaskingReport
+        let fields: [CompiledField]
+        var output: [UInt8] = []
+        var rowCount = 0
+        /// (field index, source) -> values masked, and the field per index for the report.
+        var counters: [Int] = []
+        var byIndex: [Int: CompiledField] = [:]
+        /// `"[REDACTED:<detector>]"` per detector, JSON-quoted.
+        let detectorLabels: [[UInt8]]
 
-        mutating func rows(_ reader: inout JSONByteReader, schema: [SchemaField]) throws(MaskingError) {
+        init(plan: MaskingPlan, values: MaskedValue, input: UnsafeBufferPointer<UInt8>, fields: [CompiledField]) {
+            self.plan = plan
+            self.values = values
+            self.input = input
+            self.fields = fields
+            detectorLabels = plan.detectors.map { Array(MaskedValue.quoted("[REDACTED:\($0.detector.rawValue)]").utf8) }
+        }
+
+        func report() -> MaskingReport {
+            var report = MaskingReport()
+            report.rows = rowCount
+            for (key, values) in counters.enumerated() where values > 0 {
+                let field = byIndex[key / 16]!
+                let source = key % 16
+                let (style, name) = source == 0 ? (field.style ?? .redact, "policy")
+                    : (plan.detectors[source - 1].style, plan.detectors[source - 1].detector.rawValue)
+                report.columns.append(.init(column: field.path, style: style.rawValue, source: name, values: values))
+            }
+            return report
+        }
+
+        mutating func rows(_ reader: inout JSONByteReader) throws(MaskingError) {
             copyWhitespace(&reader)
-            if try reader.consumeNull() { output += Array("null".utf8); return }
+            if try reader.consumeNull() { append("null"); return }
             try expect(&reader, UInt8(ascii: "["))
             var first = true
             while true {
@@ -80,22 +141,21 @@ public struct RowMasker: Sendable {
                 if reader.peek == UInt8(ascii: "]") { reader.position += 1; output.append(UInt8(ascii: "]")); return }
                 if !first { try expect(&reader, UInt8(ascii: ",")); copyWhitespace(&reader) }
                 first = false
-                try record(&reader, fields: schema, prefix: "")
-                report.rows += 1
+                try record(&reader, fields: fields)
+                rowCount += 1
             }
         }
 
         /// `{"f":[cell, ...]}` with one cell per field.
-        mutating func record(_ reader: inout JSONByteReader, fields: [SchemaField], prefix: String) throws(MaskingError) {
+        mutating func record(_ reader: inout JSONByteReader, fields: [CompiledField]) throws(MaskingError) {
             try expect(&reader, UInt8(ascii: "{"))
             copyWhitespace(&reader)
-            try expectKey(&reader, "f")
+            try expectKey(&reader, UInt8(ascii: "f"))
             try expect(&reader, UInt8(ascii: "["))
             for (index, field) in fields.enumerated() {
                 copyWhitespace(&reader)
                 if index > 0 { try expect(&reader, UInt8(ascii: ",")); copyWhitespace(&reader) }
-                let path = prefix.isEmpty ? field.name : "\(prefix).\(field.name)"
-                try cell(&reader, field: field, path: path, repeatedHandled: false)
+                try cell(&reader, field: field, element: false)
             }
             copyWhitespace(&reader)
             guard reader.peek == UInt8(ascii: "]") else { throw reader.error("a row has more cells than its schema has fields") }
@@ -104,14 +164,14 @@ public struct RowMasker: Sendable {
             try expect(&reader, UInt8(ascii: "}"))
         }
 
-        /// `{"v": value}`.
-        mutating func cell(_ reader: inout JSONByteReader, field: SchemaField, path: String, repeatedHandled: Bool) throws(MaskingError) {
+        /// `{"v": value}`; `element` for the items of a REPEATED field.
+        mutating func cell(_ reader: inout JSONByteReader, field: CompiledField, element: Bool) throws(MaskingError) {
             try expect(&reader, UInt8(ascii: "{"))
             copyWhitespace(&reader)
-            try expectKey(&reader, "v")
+            try expectKey(&reader, UInt8(ascii: "v"))
             copyWhitespace(&reader)
-            if field.repeated && !repeatedHandled {
-                if try reader.consumeNull() { output += Array("null".utf8) } else {
+            if field.repeated && !element {
+                if try reader.consumeNull() { append("null") } else {
                     try expect(&reader, UInt8(ascii: "["))
                     var first = true
                     while true {
@@ -119,66 +179,113 @@ public struct RowMasker: Sendable {
                         if reader.peek == UInt8(ascii: "]") { reader.position += 1; output.append(UInt8(ascii: "]")); break }
                         if !first { try expect(&reader, UInt8(ascii: ",")); copyWhitespace(&reader) }
                         first = false
-                        try cell(&reader, field: field, path: path, repeatedHandled: true)
+                        try cell(&reader, field: field, element: true)
                     }
                 }
             } else if field.isRecord {
-                if try reader.consumeNull() { output += Array("null".utf8) } else {
-                    try record(&reader, fields: field.fields, prefix: path)
-                }
+                if try reader.consumeNull() { append("null") } else { try record(&reader, fields: field.children) }
             } else {
-                try scalar(&reader, field: field, path: path)
+                try scalar(&reader, field: field)
             }
             copyWhitespace(&reader)
             try expect(&reader, UInt8(ascii: "}"))
         }
 
-        mutating func scalar(_ reader: inout JSONByteReader, field: SchemaField, path: String) throws(MaskingError) {
+        mutating func scalar(_ reader: inout JSONByteReader, field: CompiledField) throws(MaskingError) {
             let start = reader.position
-            if try reader.consumeNull() {
-                output += Array("null".utf8)
-                return
-            }
-            guard reader.peek == UInt8(ascii: "\"") else { throw reader.error("cell of \(path) is not a string or null") }
+            if try reader.consumeNull() { append("null"); return }
+            guard reader.peek == UInt8(ascii: "\"") else { throw reader.error("cell of \(field.path) is not a string or null") }
             let (range, escaped) = try reader.readString()
-            if let style = plan.columns[path] {
-                let text = JSONByteReader.decode(input, range: range, escaped: escaped)
-                output += Array(values.render(text, style: style, type: field.type, label: path).utf8)
-                report.count(path, style: style, source: "policy")
+            if let style = field.style {
+                if !(field.isString && !escaped && renderFast(style, range: range, label: field.redaction)) {
+                    let text = JSONByteReader.decode(input, range: range, escaped: escaped)
+                    append(values.render(text, style: style, type: field.type, label: field.path))
+                }
+                count(field, source: 0)
                 return
             }
-            if field.type == "STRING" && !plan.detectors.isEmpty {
-                let text = JSONByteReader.decode(input, range: range, escaped: escaped)
-                for rule in plan.detectors where ContentDetector.detects(rule.detector, in: text) {
-                    output += Array(values.render(text, style: rule.style, type: field.type, label: rule.detector.rawValue).utf8)
-                    report.count(path, style: rule.style, source: rule.detector.rawValue)
+            if field.isString && !plan.detectors.isEmpty {
+                let content = UnsafeBufferPointer(rebasing: input[range])
+                for (index, rule) in plan.detectors.enumerated() where ContentDetector.detects(rule.detector, in: content) {
+                    if escaped || !renderFast(rule.style, range: range, label: detectorLabels[index]) {
+                        let text = JSONByteReader.decode(input, range: range, escaped: escaped)
+                        append(values.render(text, style: rule.style, type: field.type, label: rule.detector.rawValue))
+                    }
+                    count(field, source: index + 1)
                     return
                 }
             }
-            output.append(contentsOf: input[start..<reader.position])
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<reader.position]))
         }
 
+        mutating func count(_ field: CompiledField, source: Int) {
+            let key = field.index * 16 + source
+            if key >= counters.count { counters += Array(repeating: 0, count: key + 1 - counters.count) }
+            if counters[key] == 0 { byIndex[field.index] = field }
+            counters[key] += 1
+        }
+
+        /// Masks an escape-free STRING value straight from its bytes for the styles that only
+        /// cut or replace characters; false when the general path is needed (non-ASCII, hashes...).
+        @inline(__always)
+        mutating func renderFast(_ style: MaskingStyle, range: Range<Int>, label: [UInt8]) -> Bool {
+            let content = UnsafeBufferPointer(rebasing: input[range])
+            switch style {
+            case .null:
+                append("null")
+            case .redact:
+                output.append(contentsOf: label)
+            case .lastFour, .firstFour:
+                guard !content.contains(where: { $0 >= 0x80 }) else { return false }
+                let keep = min(4, content.count)
+                output.append(UInt8(ascii: "\""))
+                if style == .firstFour { output.append(contentsOf: content.prefix(keep)) }
+                output.append(contentsOf: repeatElement(UInt8(ascii: "X"), count: content.count - keep))
+                if style == .lastFour { output.append(contentsOf: content.suffix(keep)) }
+                output.append(UInt8(ascii: "\""))
+            case .emailMask:
+                output.append(contentsOf: Array("\"XXXXX".utf8))
+                if let at = content.lastIndex(of: UInt8(ascii: "@")) { output.append(contentsOf: content[at...]) }
+                output.append(UInt8(ascii: "\""))
+            default:
+                return false
+            }
+            return true
+        }
+
+        mutating func append(_ text: String) {
+            var text = text
+            text.withUTF8 { output.append(contentsOf: $0) }
+        }
+
+        @inline(__always)
         mutating func expect(_ reader: inout JSONByteReader, _ byte: UInt8) throws(MaskingError) {
-            guard reader.peek == byte else { throw reader.error("expected '\(Character(Unicode.Scalar(byte)))'") }
+            guard reader.position < input.count, input[reader.position] == byte else {
+                throw reader.error("expected '\(Character(Unicode.Scalar(byte)))'")
+            }
             reader.position += 1
             output.append(byte)
         }
 
-        mutating func expectKey(_ reader: inout JSONByteReader, _ key: String) throws(MaskingError) {
-            let start = reader.position
-            guard reader.peek == UInt8(ascii: "\"") else { throw reader.error("expected the key \"\(key)\"") }
-            let (range, _) = try reader.readString()
-            guard Array(input[range]) == Array(key.utf8) else { throw reader.error("expected the key \"\(key)\"") }
+        /// `"f":` or `"v":` (one-letter keys, compared in place).
+        @inline(__always)
+        mutating func expectKey(_ reader: inout JSONByteReader, _ key: UInt8) throws(MaskingError) {
+            let p = reader.position
+            guard p + 3 < input.count, input[p] == UInt8(ascii: "\""), input[p + 1] == key, input[p + 2] == UInt8(ascii: "\"") else {
+                throw reader.error("expected the key \"\(Character(Unicode.Scalar(key)))\"")
+            }
+            reader.position = p + 3
             reader.skipWhitespace()
             guard reader.peek == UInt8(ascii: ":") else { throw reader.error("expected ':'") }
             reader.position += 1
-            output.append(contentsOf: input[start..<reader.position])
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[p..<reader.position]))
         }
 
+        @inline(__always)
         mutating func copyWhitespace(_ reader: inout JSONByteReader) {
             let start = reader.position
             reader.skipWhitespace()
-            if reader.position > start { output.append(contentsOf: input[start..<reader.position]) }
+            if reader.position > start { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<reader.position])) }
         }
     }
 }
