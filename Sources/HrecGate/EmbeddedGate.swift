@@ -27,7 +27,8 @@ public final class EmbeddedGate: Sendable {
     ///   - identityTokenFile: the person's OIDC token file (re-read by the client at each exchange);
     ///     nil in dev mode, where a placeholder is written.
     public static func start(identity: GateIdentity, identityTokenFile: String?, upstreamURL: String, credential: UpstreamCredential,
-                             project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil) async throws -> EmbeddedGate {
+                             project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil,
+                             session: String? = nil, journal: String? = nil) async throws -> EmbeddedGate {
         let server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink),
                                                 upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns)
         let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
@@ -59,19 +60,27 @@ public final class EmbeddedGate: Sendable {
             "CLOUDSDK_CONFIG": directory.appendingPathComponent("gcloud").path,
         ]
         if let project { environment["GOOGLE_CLOUD_PROJECT"] = project }
-        return EmbeddedGate(server: server, environment: environment, directory: directory)
+        // Approvers find this gate through the runtime directory (hrec approvals list).
+        let registration = session.flatMap {
+            try? GateRegistry.register(.init(url: server.url, session: $0, journal: journal, pid: getpid()))
+        }
+        return EmbeddedGate(server: server, environment: environment, directory: directory, registration: registration)
     }
 
-    private init(server: GateServer, environment: [String: String], directory: URL) {
+    private let registration: URL?
+
+    private init(server: GateServer, environment: [String: String], directory: URL, registration: URL?) {
         self.server = server
         self.environment = environment
         self.directory = directory
+        self.registration = registration
     }
 
     /// Stops the server and removes the private directory with the credentials file.
     public func stop() async {
         await server.stop(reason: "session ended")
         try? FileManager.default.removeItem(at: directory)
+        if let registration { try? FileManager.default.removeItem(at: registration) }
     }
 
     private static func writePrivate(_ text: String, to url: URL) throws {

@@ -34,6 +34,8 @@ public struct GateResponder: HTTPResponder {
     let responseBodyCap: Int
     /// Whether the upstream's dry run is asked for before allowing a query.
     let dryRuns: Bool
+    /// Held requests awaiting approval.
+    let desk: ApprovalDesk
 
     public func respond(to request: Request, context: GateRequestContext) async throws -> Response {
         let started = SessionClock.monotonicMicros()
@@ -42,6 +44,7 @@ public struct GateResponder: HTTPResponder {
             return await exchangeToken(request, context: context)
         }
         if path == "/healthz" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        if path.hasPrefix("/hrec/v1/approvals") { return await approvalsAPI(request) }
         let requestID = UUID().uuidString.lowercased()
         let method = request.method.rawValue
         let clientIP = context.remoteAddress?.ipAddress
@@ -86,6 +89,9 @@ public struct GateResponder: HTTPResponder {
         }
         append(type: "gate.request", event, to: sink)
 
+        if let job = endpoint.job, let approval = await desk.approval(forJob: job), approval.state != .executed {
+            return heldJobAnswer(approval, endpoint: endpoint, requestID: requestID, sink: sink, started: started)
+        }
         var forwardedBody = body
         let responder = self
         let dryRun: @Sendable () async -> DryRun? = { [query] in
@@ -98,6 +104,10 @@ public struct GateResponder: HTTPResponder {
             return answer(error: error, requestID: requestID, reason: "denied by \(rules.joined(separator: ", "))", sink: sink, started: started)
         case let .allow(cap):
             if let cap, endpoint.carriesSQL { forwardedBody = Self.settingMaximumBytesBilled(cap, in: body, endpoint: endpoint.name) }
+        case let .hold(hold):
+            guard let query else { break }
+            return await holdForApproval(hold, query: query, endpoint: endpoint, body: body, session: session, requestID: requestID,
+                                         sink: sink, started: started)
         }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
         let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil })
@@ -161,7 +171,7 @@ public struct GateResponder: HTTPResponder {
         return answer(error: error, requestID: event.requestID, reason: error.message, sink: sink, started: started)
     }
 
-    private func answer(error: BigQueryError, requestID: String, reason: String, sink: (any RecordSink)?, started: UInt64) -> Response {
+    func answer(error: BigQueryError, requestID: String, reason: String, sink: (any RecordSink)?, started: UInt64) -> Response {
         let body = error.body
         let event = GateEvents.Response(
             requestID: requestID, decision: error.code == 403 ? "deny" : "error", reason: reason, status: error.code,

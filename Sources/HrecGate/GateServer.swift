@@ -22,7 +22,7 @@ public final class GateServer: Sendable {
         let responder = GateResponder(identity: identity, sessions: GateSessions(), journals: journals,
                                       upstream: UpstreamClient(baseURL: upstreamURL), authorizer: UpstreamAuthorizer(credential),
                                       policy: policy, logger: logger, responseBodyCap: responseBodyCap,
-                                      dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL))
+                                      dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL), desk: ApprovalDesk())
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "hrec-gate"),
                               onServerRunning: { channel in

@@ -92,7 +92,15 @@ public actor PolicyGate: RequestPolicy {
         record(decision, statements: statements, endpoint: endpoint.name, estimate: estimate, sink: sink)
         switch decision.action {
         case .allow: return .allow(maximumBytesBilled: decision.maximumBytesBilled)
-        case .deny, .review: return .deny(message: decision.message, rules: decision.decidingRules)
+        case .deny: return .deny(message: decision.message, rules: decision.decidingRules)
+        case .review:
+            guard let rule = decision.reviewRule, endpoint.carriesSQL, call.query != nil else {
+                return .deny(message: decision.message + " (only queries can be held for approval)", rules: decision.decidingRules)
+            }
+            return .hold(HoldRequest(rule: rule, message: decision.message,
+                                     statements: statements.map(\.kind),
+                                     tables: statements.flatMap { $0.reads.union($0.writes).map(\.description) }.sorted(),
+                                     estimatedBytes: estimate.map(String.init)))
         }
     }
 

@@ -1,4 +1,5 @@
 import HrecJournal
+import HrecPolicy
 
 /// A BigQuery call, as the policy sees it.
 public struct GateCall: Sendable {
@@ -9,6 +10,15 @@ public struct GateCall: Sendable {
     /// off, or the upstream cannot say). Only called for requests the policy would allow: an
     /// emulator may execute a "dry run" of DDL.
     public var dryRun: @Sendable () async -> DryRun?
+}
+
+/// A request the policy holds for approval, with what approvers need to see.
+public struct HoldRequest: Sendable, Equatable {
+    public var rule: Policy.Rule
+    public var message: String
+    public var statements: [String]
+    public var tables: [String]
+    public var estimatedBytes: String?
 }
 
 /// What an upstream dry run says about a query (real BigQuery says more than the emulator).
@@ -25,6 +35,8 @@ public enum GateDecision: Sendable, Equatable {
     case allow(maximumBytesBilled: UInt64?)
     /// Refuse with a 403 accessDenied whose message names the rule.
     case deny(message: String, rules: [String])
+    /// Hold for approval under `rule` (a review rule).
+    case hold(HoldRequest)
 
     public static let allow = GateDecision.allow(maximumBytesBilled: nil)
 }

@@ -31,6 +31,8 @@ public struct Policy: Sendable, Equatable {
         public var approvers: [String] = []
         public var approvals: Int = 1
         public var expirySeconds: Int = 900
+        /// A webhook (Slack-compatible JSON) told about each held request.
+        public var notify: String?
     }
 
     public var defaultAction: Action

@@ -64,6 +64,7 @@ extension PolicyParser {
             if action == .deny && rule.message == nil { report(node, "deny rule '\(rule.id)' needs a 'message' (the agent sees it)") }
             rule.maximumBytesBilled = mapping["maximum_bytes_billed"].flatMap { bytes($0, "maximum_bytes_billed") }
             rule.approvers = mapping["approvers"].map { strings($0, "approvers") } ?? []
+            rule.notify = mapping["notify"].flatMap { string($0, "notify") }
             if let approvals = mapping["approvals"] { rule.approvals = int(approvals, "approvals") ?? 1 }
             if let expiry = mapping["expiry"] {
                 if let text = expiry.string, let seconds = Self.duration(text) { rule.expirySeconds = seconds } else {

@@ -26,6 +26,9 @@ struct Hrec: AsyncParsableCommand {
             CatCommand.self,
             InfoCommand.self,
             PolicyCommand.self,
+            ApprovalsCommand.self,
+            ApproveCommand.self,
+            DenyCommand.self,
             DevCommand.self,
         ]
     )

@@ -71,7 +71,8 @@ struct RunCommand: AsyncParsableCommand {
                     identity: identityMode, identityTokenFile: gate.identityToken,
                     upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
-                    policy: requestPolicy, dryRuns: configuration.upstream?.dryRun)
+                    policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
+                    session: session.sessionID.description, journal: session.journalURL.path)
             } catch {
                 session.sink.abandon()
                 throw CLIError("cannot start the BigQuery gate: \(error)")
