@@ -50,7 +50,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "HrecPlayer", dependencies: ["HrecJournal", "CVterm", "CNcurses", "CPosix"]),
-        .target(name: "HrecExport", dependencies: ["HrecJournal", "CSQLite"]),
+        .target(name: "HrecExport", dependencies: [
+            "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "hrec", dependencies: [
             "HrecJournal", "HrecRecorder", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
