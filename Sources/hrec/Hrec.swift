@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecExport
 import HrecJournal
 
 /// The `hrec` command: records AI coding agents' sessions and gates their BigQuery access.
@@ -20,6 +21,10 @@ struct Hrec: AsyncParsableCommand {
             VerifyCommand.self,
             CatCommand.self,
             InfoCommand.self,
+            LsCommand.self,
+            SearchCommand.self,
+            ExportCommand.self,
+            EvidenceCommand.self,
         ]
     )
 
@@ -35,6 +40,9 @@ struct Hrec: AsyncParsableCommand {
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)
+        } catch let error as ExportError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
+            Foundation.exit(1)
         } catch let error as JournalError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(1)
