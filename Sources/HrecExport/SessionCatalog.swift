@@ -25,7 +25,7 @@ public final class SessionCatalog {
     }
 
     /// Bumped whenever the tables below change; an index of another version is rebuilt.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
     private let database: SQLiteDatabase
 
     /// Opens or creates the index at `url` (its directory is created).

@@ -76,7 +76,7 @@ public struct JournalDigest: Sendable {
                     let access = AccessEvent(event: event, time: record.time)
                     if access.isAccess || access.isApproval { events.append(access) }
                     if let sql = access.sql { texts.append(SessionText(time: record.time, source: .sql, text: sql)) }
-                    texts.append(SessionText(time: record.time, source: .event, text: String(decoding: event.json, as: UTF8.self)))
+                    texts.append(SessionText(time: record.time, source: .event, text: Self.eventText(event)))
                 case let .marker(label):
                     texts.append(SessionText(time: record.time, source: .event, text: label))
                 default:
@@ -100,6 +100,15 @@ public struct JournalDigest: Sendable {
             truncated: reader.isTruncated, policyDigest: header.policyDigest)
         accessEvents = events
         self.texts = texts
+    }
+
+    /// The event's JSON without its SQL (found under `.sql` already), for event-text search.
+    static func eventText(_ event: JournalEvent) -> String {
+        guard let object = event.object, object["sql"] != nil,
+              let data = try? JSONSerialization.data(withJSONObject: object.filter { $0.key != "sql" }, options: [.sortedKeys]) else {
+            return String(decoding: event.json, as: UTF8.self)
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Opens and reads the journal at `url`.
