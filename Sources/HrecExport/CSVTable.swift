@@ -30,7 +30,7 @@ public struct CSVTable: Sendable {
     }
 }
 
-/// `--format csv`: the access log, one row per gate event that touched data.
+/// `--format csv`: the access log, one row per BigQuery call (its gate events joined).
 public struct AccessLogEncoder: SessionEncoder {
     /// The columns, in order.
     public static let columns = ["time", "principal_email", "subject", "client_ip", "session_id", "endpoint",
@@ -41,11 +41,14 @@ public struct AccessLogEncoder: SessionEncoder {
 
     public func encode(_ reader: JournalReader, emit: (Data) throws -> Void) throws {
         var table = CSVTable(columns: Self.columns)
+        var merger = AccessLogMerger()
         try reader.eachRecord { record in
             guard case let .event(event) = record.body else { return }
             let access = AccessEvent(event: event, time: record.time)
-            if access.isAccess { table.append(Self.row(access, header: reader.header)) }
+            guard access.isAccess else { return }
+            for entry in merger.add(access) { table.append(Self.row(entry, header: reader.header)) }
         }
+        for entry in merger.finish() { table.append(Self.row(entry, header: reader.header)) }
         try emit(Data(table.text.utf8))
     }
 

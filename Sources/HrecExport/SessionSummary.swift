@@ -54,7 +54,8 @@ public struct SessionText: Sendable, Equatable {
 /// Reads a whole journal once and produces its summary, access events and searchable text.
 public struct JournalDigest: Sendable {
     public var summary: SessionSummary
-    /// Every gate event with access information, in time order.
+    /// Every data access (a gate call's request, decision and response joined into one; see
+    /// `AccessLogMerger`) and every approval, in journal order.
     public var accessEvents: [AccessEvent]
     public var texts: [SessionText]
 
@@ -66,6 +67,7 @@ public struct JournalDigest: Sendable {
         var texts: [SessionText] = []
         var screen = ScreenText()
         var eventCount = 0
+        var merger = AccessLogMerger()
         do {
             try reader.forEachRecord { record in
                 switch record.body {
@@ -74,7 +76,7 @@ public struct JournalDigest: Sendable {
                 case let .event(event):
                     eventCount += 1
                     let access = AccessEvent(event: event, time: record.time)
-                    if access.isAccess || access.isApproval { events.append(access) }
+                    if access.isAccess || access.isApproval { events += merger.add(access) }
                     if let sql = access.sql { texts.append(SessionText(time: record.time, source: .sql, text: sql)) }
                     texts.append(SessionText(time: record.time, source: .event, text: Self.eventText(event)))
                 case let .marker(label):
@@ -87,6 +89,7 @@ public struct JournalDigest: Sendable {
             throw .journal(path: reader.url.path, reason: "\(error)")
         }
         screen.finish()
+        events += merger.finish()
         texts += screen.lines.map { SessionText(time: $0.time, source: .screen, text: $0.text) }
         let end = try? reader.endRecord()
         summary = SessionSummary(

@@ -104,3 +104,29 @@ import Testing
         #expect(CSVParser.rows(table.text) == [["x"], [field]])
     }
 }
+
+@Suite struct AccessLogMergerTests {
+    static func event(_ json: String, at time: UInt64) -> AccessEvent {
+        let type = ((try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any])?["type"] as? String
+        return AccessEvent(event: JournalEvent(type: type ?? "", json: Array(json.utf8)), time: time)
+    }
+
+    /// The gate branch's sequence for one call becomes one entry with the request's time.
+    @Test func joinsRequestDecisionAndResponse() {
+        var merger = AccessLogMerger()
+        var entries: [AccessEvent] = []
+        let other = Self.event(#"{"type":"gate.request","requestID":"r2","endpoint":"tabledata.list","project":"p","dataset":"d","table":"u"}"#, at: 15)
+        entries += merger.add(Self.event(#"{"type":"gate.request","requestID":"r1","principal":{"email":"a@x"},"clientIP":"1.2.3.4","endpoint":"jobs.query","sql":"DELETE FROM p.hr.pay"}"#, at: 10))
+        entries += merger.add(Self.event(#"{"type":"policy.decision","action":"deny","rules":["no-dml"],"statements":[{"kind":"DELETE","reads":[],"writes":["p.hr.pay"]}]}"#, at: 11))
+        entries += merger.add(other)
+        #expect(entries.isEmpty)
+        entries += merger.add(Self.event(#"{"type":"gate.response","requestID":"r1","decision":"deny","reason":"no DML","status":403}"#, at: 12))
+        #expect(entries.count == 1)
+        let call = entries[0]
+        #expect(call.time == 10)
+        #expect(call.principalEmail == "a@x" && call.clientIP == "1.2.3.4" && call.endpoint == "jobs.query")
+        #expect(call.statementKind == "DELETE" && call.resources == ["p.hr.pay"])
+        #expect(call.decision == "deny" && call.ruleIDs == ["no-dml"] && call.reason == "no DML")
+        #expect(merger.finish().map(\.resources) == [["p.d.u"]])
+    }
+}
