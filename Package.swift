@@ -54,7 +54,9 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "HrecPlayer", dependencies: ["HrecJournal", "CVterm", "CNcurses", "CPosix"]),
-        .target(name: "HrecExport", dependencies: ["HrecJournal", "CSQLite"]),
+        .target(name: "HrecExport", dependencies: [
+            "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "hrec", dependencies: [
             "HrecJournal", "HrecRecorder", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

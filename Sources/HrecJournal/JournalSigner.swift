@@ -89,7 +89,7 @@ public struct JournalSigner: Sendable {
     }
 
     /// Signs `message`.
-    func sign(_ message: [UInt8]) -> [UInt8] {
+    public func sign(_ message: [UInt8]) -> [UInt8] {
         // Ed25519 signing only fails on a broken key, which init rules out.
         guard let signature = try? privateKey.signature(for: message) else { fatalError("Ed25519 signing failed") }
         return Array(signature)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecExport
 import HrecJournal
 
 /// `hrec cat`: every record of a journal as one JSON object per line.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecExport
 import HrecGate
 import HrecJournal
 import HrecPolicy
@@ -25,6 +26,10 @@ struct Hrec: AsyncParsableCommand {
             VerifyCommand.self,
             CatCommand.self,
             InfoCommand.self,
+            LsCommand.self,
+            SearchCommand.self,
+            ExportCommand.self,
+            EvidenceCommand.self,
             PolicyCommand.self,
             ApprovalsCommand.self,
             ApproveCommand.self,
@@ -45,6 +50,9 @@ struct Hrec: AsyncParsableCommand {
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(error.exitCode)
+        } catch let error as ExportError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
+            Foundation.exit(1)
         } catch let error as RecorderError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             if case .cannotRun = error { Foundation.exit(127) }

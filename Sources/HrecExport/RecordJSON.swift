@@ -2,8 +2,9 @@ import Foundation
 import HrecJournal
 
 /// The JSON-lines rendering of records shared by `hrec cat` and `hrec export --format jsonl`.
-enum RecordJSON {
-    static func object(_ record: Record, number: Int) -> [String: Any] {
+public enum RecordJSON {
+    /// The JSON object for `record`, numbered `number` (0 is the header).
+    public static func object(_ record: Record, number: Int) -> [String: Any] {
         var object: [String: Any] = ["n": number, "t": Double(record.time) / 1_000_000, "kind": record.kind.name]
         switch record.body {
         case let .output(bytes), let .input(bytes):
@@ -29,7 +30,8 @@ enum RecordJSON {
         return object
     }
 
-    static func line(_ record: Record, number: Int) -> Data {
+    /// `object(_:number:)` serialised with sorted keys, without a newline.
+    public static func line(_ record: Record, number: Int) -> Data {
         (try? JSONSerialization.data(withJSONObject: object(record, number: number),
                                      options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
@@ -41,7 +43,7 @@ enum RecordJSON {
     }
 
     /// Printable preview: valid UTF-8 kept, control characters and invalid bytes escaped.
-    static func preview(_ bytes: [UInt8]) -> String {
+    public static func preview(_ bytes: [UInt8]) -> String {
         var text = ""
         var index = 0
         while index < bytes.count {

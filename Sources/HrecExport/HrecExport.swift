@@ -1,2 +1,0 @@
-/// Namespace placeholder for the HrecExport capability.
-public enum HrecExportModule {}

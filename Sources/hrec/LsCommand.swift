@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import HrecExport
+
+/// `hrec ls`: lists recorded sessions, filtered, from the session index.
+struct LsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls",
+        abstract: "List recorded sessions, with filters.",
+        discussion: """
+            Reads every journal (*.hrec) under the given directories (default \
+            $XDG_DATA_HOME/hrec/sessions) through an index in $XDG_CACHE_HOME/hrec/catalog.sqlite \
+            that is updated incrementally: only new or changed journals are read again, and a \
+            deleted index is rebuilt. The journals stay the source of truth.
+
+            Filters combine: every one given must hold. Exit status 0 when the listing was \
+            produced (even empty), 1 on an error.
+            """)
+
+    @OptionGroup var options: CatalogOptions
+
+    @Flag(help: "Print one JSON object per session (one per line).")
+    var json = false
+
+    @Argument(help: "Journal files or directories to list.")
+    var locations: [String] = []
+
+    func run() throws {
+        let catalog = try options.refreshedCatalog(locations)
+        let sessions = try catalog.sessions(matching: options.filter())
+        if json {
+            for session in sessions { print(Self.json(session)) }
+            return
+        }
+        var rows = [["STARTED (UTC)", "DURATION", "USER", "EXIT", "DECISIONS", "TABLES", "COMMAND", "FILE"]]
+        for s in sessions {
+            rows.append([String(CSVTable.timestamp(micros: s.startedAtMicros).prefix(19)).replacingOccurrences(of: "T", with: " "),
+                         Duration.text(s.durationMicros), s.user, s.exitStatus.map(String.init) ?? (s.truncated ? "cut" : "-"),
+                         s.decisions.isEmpty ? "-" : s.decisions.joined(separator: ","),
+                         s.tables.isEmpty ? "-" : s.tables.joined(separator: ","), s.command, s.path])
+        }
+        let widths = (0..<rows[0].count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        for row in rows {
+            let padded = row.enumerated().map { column, cell in
+                column < widths.count ? cell.padding(toLength: widths[column], withPad: " ", startingAt: 0) : cell
+            }
+            print(padded.joined(separator: "  "))
+        }
+    }
+
+    static func json(_ s: SessionSummary) -> String {
+        var object: [String: Any] = [
+            "path": s.path, "sessionID": s.sessionID, "startedAt": CSVTable.timestamp(micros: s.startedAtMicros),
+            "durationSeconds": Double(s.durationMicros) / 1_000_000, "user": s.user, "osUser": s.osUser, "host": s.host,
+            "command": s.command, "tables": s.tables, "decisions": s.decisions, "masked": s.masked,
+            "events": s.eventCount, "truncated": s.truncated,
+        ]
+        object["exitStatus"] = s.exitStatus
+        object["policyDigest"] = s.policyDigest
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
