@@ -32,6 +32,7 @@ public final class EmbeddedGate: Sendable {
         let server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink),
                                                 upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns)
         let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
+        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         var template = Array(URL(fileURLWithPath: base).appendingPathComponent("hrec-gate-XXXXXX").path.utf8CString)
         guard mkdtemp(&template) != nil else {
             await server.stop()

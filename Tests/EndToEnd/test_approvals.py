@@ -1,0 +1,117 @@
+"""Just-in-time approval end to end: an UPDATE on a protected table is held (the client just
+keeps polling), approvers decide from another process with their own OIDC tokens, and the
+journal tells the whole story in order."""
+import json
+import subprocess
+import sys
+import time
+
+import hrec_journal
+from conftest import HREC, ROOT, hrec
+
+AGENTS = ROOT / "Tests" / "EndToEnd" / "agents"
+ISS, AUD = "https://issuer.hrec.test", "hrec-gate"
+
+
+def setup(tmp_path, issuer, emulator, expiry="10m"):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"""
+default: deny
+default_message: not allowed
+rules:
+  - id: read
+    match: {{kinds: [SELECT, GET_TABLE, LIST_ROWS]}}
+    action: allow
+  - id: protected-writes
+    match: {{kinds: [UPDATE, DELETE], writes: ["*.shop.customers"]}}
+    action: review
+    approvers: [data-owners, dba@example.com]
+    approvals: 1
+    expiry: {expiry}
+    message: changes to customers need a data owner
+identity:
+  issuer: {ISS}
+  audience: [{AUD}]
+  jwks: {issuer.keys / 'jwks.json'}
+upstream:
+  url: {emulator.url}
+  project: test-proj
+""")
+    tokens = {}
+    for name, groups in [("alice", "eng"), ("bob", "data-owners"), ("carol", "eng")]:
+        path = tmp_path / f"{name}.token"
+        path.write_text(issuer(sub=name, email=f"{name}@example.com", groups=groups, iss=ISS, aud=AUD) + "\n")
+        tokens[name] = path
+    return policy, tokens
+
+
+def start_agent(tmp_path, hrec_env, policy, tokens, *statements):
+    journal = tmp_path / f"agent-{len(list(tmp_path.glob('agent-*.hrec')))}.hrec"
+    process = subprocess.Popen([HREC, "run", "-q", "--journal", str(journal), "--policy", str(policy), "--identity-token",
+                                str(tokens["alice"]), "--", sys.executable, str(AGENTS / "approval_agent.py"), *statements],
+                               env=hrec_env, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    return process, journal
+
+
+def pending(hrec_env, tokens, count=1, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        result = hrec("approvals", "list", "--json", "--identity-token", str(tokens["bob"]), env=hrec_env)
+        if result.returncode == 0:
+            held = [a for a in json.loads(result.stdout) if a["state"] == "pending"]
+            if len(held) >= count:
+                return held
+        time.sleep(0.3)
+    raise AssertionError("no request was held")
+
+
+def test_approve_then_an_edited_statement_is_held_again_and_denied(tmp_path, hrec_env, issuer, emulator):
+    hrec_env["XDG_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    policy, tokens = setup(tmp_path, issuer, emulator)
+    first = "UPDATE shop.customers SET name = 'Ada King' WHERE id = 1"
+    edited = "UPDATE shop.customers SET name = 'Ada King' WHERE id = 2"
+    agent, journal = start_agent(tmp_path, hrec_env, policy, tokens, first, edited)
+    [held] = pending(hrec_env, tokens)
+    assert held["sql"] == first and held["requester"] == "alice@example.com" and held["rule"] == "protected-writes"
+    show = hrec("approvals", "show", held["id"], "--identity-token", str(tokens["bob"]), env=hrec_env)
+    assert show.returncode == 0 and b"tables     test-proj.shop.customers" in show.stdout and b"hrec play " in show.stdout
+
+    own = hrec("approve", held["id"], "--identity-token", str(tokens["alice"]), env=hrec_env)
+    assert own.returncode == 1 and b"never approve" in own.stderr
+    outsider = hrec("approve", held["id"], "--identity-token", str(tokens["carol"]), env=hrec_env)
+    assert outsider.returncode == 1 and b"carol@example.com is not an approver" in outsider.stderr
+    assert agent.poll() is None  # still waiting, nothing printed
+    approved = hrec("approve", held["id"], "--identity-token", str(tokens["bob"]), "--reason", "ticket DATA-42", env=hrec_env)
+    assert approved.returncode == 0, approved.stderr
+    assert agent.stdout.readline().strip() == "RESULT 1"
+
+    # The edited statement is a new request: not covered by the earlier approval.
+    [again] = pending(hrec_env, tokens)
+    assert again["id"] != held["id"] and again["sql"] == edited
+    denied = hrec("deny", again["id"], "--identity-token", str(tokens["bob"]), "--reason", "wrong customer", env=hrec_env)
+    assert denied.returncode == 0
+    line = agent.stdout.readline()
+    assert line.startswith("FORBIDDEN") and "denied by bob@example.com: wrong customer" in line
+    assert agent.wait(timeout=30) == 0
+
+    events = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event") if e["type"].startswith("approval.")]
+    story = [(e["type"], e["id"]) for e in events]
+    assert story == [("approval.requested", held["id"]), ("approval.approved", held["id"]), ("approval.executed", held["id"]),
+                     ("approval.requested", again["id"]), ("approval.denied", again["id"])]
+    assert events[1]["by"] == "bob@example.com" and events[1]["reason"] == "ticket DATA-42"
+    assert events[2]["upstreamStatus"] == 200
+    assert hrec("verify", str(journal), env=hrec_env).returncode == 0
+    rows = emulator.query("SELECT name FROM shop.customers WHERE id IN (1, 2) ORDER BY id")["rows"]
+    assert [r["f"][0]["v"] for r in rows] == ["Ada King", "Alan Turing"]
+
+
+def test_an_unapproved_request_expires_and_the_client_is_told(tmp_path, hrec_env, issuer, emulator):
+    hrec_env["XDG_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    policy, tokens = setup(tmp_path, issuer, emulator, expiry="3s")
+    agent, journal = start_agent(tmp_path, hrec_env, policy, tokens, "DELETE FROM shop.customers WHERE id = 4")
+    pending(hrec_env, tokens)
+    out, _ = agent.communicate(timeout=60)
+    assert "FORBIDDEN" in out and "expired" in out
+    types = [e["type"] for e in hrec_journal.json_records(hrec_journal.read(journal), "event") if e["type"].startswith("approval.")]
+    assert types == ["approval.requested", "approval.expired"]
+    assert emulator.query("SELECT COUNT(*) FROM shop.customers WHERE id = 4")["rows"][0]["f"][0]["v"] == "1"
