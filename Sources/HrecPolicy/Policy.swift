@@ -33,6 +33,11 @@ public struct Policy: Sendable, Equatable {
         public var expirySeconds: Int = 900
         /// A webhook (Slack-compatible JSON) told about each held request.
         public var notify: String?
+
+        public init(id: String, action: Action) {
+            self.id = id
+            self.action = action
+        }
     }
 
     public var defaultAction: Action

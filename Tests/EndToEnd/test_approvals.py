@@ -2,6 +2,7 @@
 keeps polling), approvers decide from another process with their own OIDC tokens, and the
 journal tells the whole story in order."""
 import json
+import urllib.error
 import subprocess
 import sys
 import time
@@ -115,3 +116,77 @@ def test_an_unapproved_request_expires_and_the_client_is_told(tmp_path, hrec_env
     types = [e["type"] for e in hrec_journal.json_records(hrec_journal.read(journal), "event") if e["type"].startswith("approval.")]
     assert types == ["approval.requested", "approval.expired"]
     assert emulator.query("SELECT COUNT(*) FROM shop.customers WHERE id = 4")["rows"][0]["f"][0]["v"] == "1"
+
+
+def test_webhook_is_told_and_a_restarted_standalone_gate_fails_closed(tmp_path, hrec_env, issuer, emulator):
+    import http.server
+    import threading
+    import urllib.parse
+    import urllib.request
+    from emulator import free_port
+
+    received = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+    hook = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    policy, tokens = setup(tmp_path, issuer, emulator)
+    text = policy.read_text().replace("    message: changes to customers need a data owner",
+                                      f"    message: changes to customers need a data owner\n    notify: http://127.0.0.1:{hook.server_address[1]}/hook")
+    policy.write_text(text + f"journals: {tmp_path / 'journals'}\n")
+    port = free_port()
+
+    def start_gate():
+        gate = subprocess.Popen([HREC, "gate", "--config", str(policy), "--listen", f"127.0.0.1:{port}"], env=hrec_env,
+                                stderr=subprocess.PIPE, text=True)
+        assert "listening" in gate.stderr.readline()
+        return gate
+
+    def token():
+        form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange",
+                                       "subject_token": tokens["alice"].read_text()}).encode()
+        return json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/token", data=form))["access_token"]
+
+    def call(method, path, gate_token, body=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/bigquery/v2/projects/test-proj{path}", method=method,
+                                         data=json.dumps(body).encode() if body else None,
+                                         headers={"Authorization": f"Bearer {gate_token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+    gate = start_gate()
+    try:
+        job = {"jobReference": {"projectId": "test-proj", "jobId": "held-job-1"},
+               "configuration": {"query": {"query": "DELETE FROM shop.customers WHERE id = 3", "useLegacySql": False}}}
+        status, body = call("POST", "/jobs", token(), job)
+        assert status == 200 and body["status"]["state"] in ("PENDING", "RUNNING")
+        deadline = time.time() + 10
+        while not received and time.time() < deadline:
+            time.sleep(0.1)
+        assert received and "alice@example.com" in received[0]["text"] and "hrec approve apr-" in received[0]["text"]
+    finally:
+        gate.terminate()
+        gate.wait(timeout=10)
+    # Held requests live in memory: after a restart the job is unknown and its polls are refused.
+    gate = start_gate()
+    try:
+        status, body = call("GET", "/queries/held-job-1", token())
+        assert status == 403 and "not started through this gate" in body["error"]["message"]
+    finally:
+        gate.terminate()
+        gate.wait(timeout=10)
+        hook.shutdown()
+    notified = [e for path in (tmp_path / "journals").glob("*.hrec")
+                for e in hrec_journal.json_records(hrec_journal.read(path), "event") if e["type"] == "approval.notified"]
+    assert notified and notified[0]["attempts"] == 1
