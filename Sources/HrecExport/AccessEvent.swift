@@ -61,10 +61,14 @@ public struct AccessEvent: Sendable, Equatable {
         sql = fields.string("sql", "query", "statement.sql", "request.sql", "request.query")
         decision = fields.string("decision.action", "decision", "action")?.lowercased()
         ruleIDs = fields.strings("ruleIDs", "ruleIds", "rules", "rule", "decision.rules", "decision.ruleIDs", "decision.rule")
-        approvers = fields.strings("approvers", "approvedBy", "approver", "approval.approvers")
+        approvers = event.type == "approval.approved" ? fields.strings("by")
+            : fields.strings("approvers", "approvedBy", "approver", "approval.approvers")
         bytes = fields.number("bytes", "bytesProcessed", "totalBytesProcessed", "responseBytes", "response.bytes")
         rows = fields.number("rows", "rowCount", "totalRows", "response.rows", "result.rows")
-        maskedColumns = fields.strings("maskedColumns", "masked", "masking.columns", "decision.maskedColumns")
+        // masking.applied lists {column, style, source, values} objects.
+        let maskingColumns = (object["columns"] as? [[String: Any]])?.compactMap { $0["column"] as? String } ?? []
+        maskedColumns = event.type == "masking.applied" ? maskingColumns
+            : fields.strings("maskedColumns", "masked", "masking.columns", "decision.maskedColumns")
         reason = fields.string("reason", "message", "decision.reason")
         requestID = fields.string("requestID", "requestId")
         policyDigest = fields.string("policyDigest")

@@ -98,7 +98,8 @@ public struct GateResponder: HTTPResponder {
             guard responder.dryRuns, let query, !query.dryRun, !query.useLegacySQL else { return nil }
             return await responder.dryRun(query, project: endpoint.project)
         }
-        switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: dryRun), sink: sink) {
+        switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: dryRun,
+                                            requestID: requestID), sink: sink) {
         case let .deny(message, rules):
             let error = BigQueryError.accessDenied(message)
             return answer(error: error, requestID: requestID, reason: "denied by \(rules.joined(separator: ", "))", sink: sink, started: started)
@@ -110,7 +111,7 @@ public struct GateResponder: HTTPResponder {
                                          sink: sink, started: started)
         }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
-        let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil })
+        let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil }, requestID: requestID)
         return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started)
     }
 

@@ -89,7 +89,7 @@ public actor PolicyGate: RequestPolicy {
             }
             decision = evaluated
         }
-        record(decision, statements: statements, endpoint: endpoint.name, estimate: estimate, sink: sink)
+        record(decision, statements: statements, endpoint: endpoint.name, estimate: estimate, requestID: call.requestID, sink: sink)
         switch decision.action {
         case .allow: return .allow(maximumBytesBilled: decision.maximumBytesBilled)
         case .deny: return .deny(message: decision.message, rules: decision.decidingRules)
@@ -109,10 +109,10 @@ public actor PolicyGate: RequestPolicy {
         return parts.count == 3 ? TableRef(project: parts[0], dataset: parts[1], table: parts[2]) : nil
     }
 
-    private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], endpoint: String, estimate: UInt64?, sink: (any RecordSink)?) {
+    private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], endpoint: String, estimate: UInt64?, requestID: String, sink: (any RecordSink)?) {
         guard let sink else { return }
         let event = DecisionEvent(
-            endpoint: endpoint, action: decision.action.rawValue, message: decision.message, rules: decision.decidingRules,
+            requestID: requestID, endpoint: endpoint, action: decision.action.rawValue, message: decision.message, rules: decision.decidingRules,
             matches: decision.matches, maximumBytesBilled: decision.maximumBytesBilled.map(String.init),
             statements: statements.map { .init(kind: $0.kind, reads: $0.reads.map(\.description).sorted(), writes: $0.writes.map(\.description).sorted()) },
             estimatedBytes: estimate.map(String.init), policyDigest: policy.digest)
@@ -127,6 +127,7 @@ public actor PolicyGate: RequestPolicy {
             var writes: [String]
         }
 
+        var requestID: String
         var endpoint: String
         var action: String
         var message: String

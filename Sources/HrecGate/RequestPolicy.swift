@@ -10,6 +10,8 @@ public struct GateCall: Sendable {
     /// off, or the upstream cannot say). Only called for requests the policy would allow: an
     /// emulator may execute a "dry run" of DDL.
     public var dryRun: @Sendable () async -> DryRun?
+    /// The gate's id for this call (also on its gate.request and gate.response events).
+    public var requestID: String = ""
 }
 
 /// A request the policy holds for approval, with what approvers need to see.

@@ -5,7 +5,7 @@ from google.cloud import bigquery
 
 client = bigquery.Client()
 print("select", list(client.query("SELECT COUNT(*) AS n FROM shop.customers").result())[0]["n"], flush=True)
-for sql in ["SELECT 1; DROP TABLE shop.customers", "DROP TABLE shop.customers", "UPDATE shop.customers SET name = 'x' WHERE id = 1"]:
+for sql in ["SELECT 1; DROP TABLE shop.customers", "DROP TABLE shop.customers", "TRUNCATE TABLE shop.orders"]:
     try:
         client.query(sql).result()
         print("ALLOWED", sql, flush=True)
