@@ -1,3 +1,0 @@
-#include "CVterm.h"
-
-int hrec_vterm_placeholder(void) { return 0; }

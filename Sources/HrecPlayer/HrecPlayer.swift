@@ -1,2 +1,0 @@
-/// Namespace placeholder for the HrecPlayer capability.
-public enum HrecPlayerModule {}
