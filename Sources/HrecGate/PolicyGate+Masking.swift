@@ -17,15 +17,21 @@ extension PolicyGate {
         var schema = SchemaField.fields(fromSchema: object?["schema"])
             ?? SchemaField.fields(fromSchema: ((object?["statistics"] as? [String: Any])?["query"] as? [String: Any])?["schema"])
         var tables: [String] = []
+        var sql: String?
         switch endpoint.name {
         case "jobs.query", "jobs.insert":
             if let query = answered.call.query {
                 tables = Self.tablesRead(query, project: endpoint.project)
+                sql = query.sql
             }
-            if let job = responseJob { jobs[job, default: JobInfo()].tables = tables }
+            if let job = responseJob {
+                jobs[job, default: JobInfo()].tables = tables
+                jobs[job, default: JobInfo()].sql = sql
+            }
         case "jobs.getQueryResults", "jobs.get":
             let job = endpoint.job ?? responseJob ?? ""
             tables = jobs[job]?.tables ?? []
+            sql = jobs[job]?.sql
             if schema == nil { schema = jobs[job]?.schema }
         default: // tabledata.list
             let table = endpoint.resource
@@ -44,6 +50,10 @@ extension PolicyGate {
         }
         guard object?["rows"] != nil else { return .pass }
         guard let schema else { return .refuse("the rows' schema is unknown, so they cannot be masked") }
+        if let sql, let hidden = Self.maskedColumnHidden(sql: sql, schema: schema, tables: tables, masking: masking) {
+            return .refuse("the query uses the masked column '\(hidden)' but does not return it under its own name, so its values "
+                           + "cannot be masked (select it as \(hidden), or leave it out)")
+        }
         let plan = MaskingPlan(policy: masking, schema: schema, tables: tables)
         let masker = RowMasker(plan: plan, values: MaskedValue(hmacKey: hmacKey))
         do {
@@ -53,6 +63,28 @@ extension PolicyGate {
         } catch {
             return .refuse("\(error)")
         }
+    }
+
+    /// A masked column the SQL names (in any expression, alias or filter) that the result does
+    /// not carry under its own name: renaming or deriving a masked column would slip past
+    /// name-based masking, so such results are refused (fail closed).
+    static func maskedColumnHidden(sql: String, schema: [SchemaField], tables: [String], masking: MaskingPolicy) -> String? {
+        guard let tokens = try? SQLLexer.tokenize(sql) else { return nil }
+        var returned: Set<String> = []
+        func collect(_ fields: [SchemaField]) {
+            for field in fields {
+                returned.insert(field.name.lowercased())
+                collect(field.fields)
+            }
+        }
+        collect(schema)
+        let rules = masking.columns.filter { rule in rule.table.map { glob in tables.contains { Glob(glob).matches($0) } } ?? true }
+        for token in tokens where token.kind == .word || token.kind == .quotedIdentifier {
+            let name = String(token.text.split(separator: ".").last ?? "")
+            guard !name.isEmpty, rules.contains(where: { Glob($0.column).matches(name) }) else { continue }
+            if !returned.contains(name.lowercased()) { return name }
+        }
+        return nil
     }
 
     static func tablesRead(_ query: QueryRequest, project: String) -> [String] {
@@ -65,5 +97,6 @@ extension PolicyGate {
 /// What the gate remembers of a job it forwarded: the tables it read and its result schema.
 struct JobInfo: Sendable {
     var tables: [String] = []
+    var sql: String?
     var schema: [SchemaField]?
 }

@@ -37,7 +37,8 @@ def test_masked_on_every_page_and_list_rows_and_nothing_raw_in_the_journal(tmp_p
     tokens = [r["phone"] for r in rows]
     assert all(t.startswith("tok_") and len(t) == 36 for t in tokens) and len(set(tokens)) == 4
     assert all(r["created_at"].startswith("2024-01-01 00:00:00") for r in rows)
-    assert json.loads(line(out, "ALIASED")) == ["XXXXX@example.com"] * 4
+    assert "EVADED" not in out and out.count("REFUSED Forbidden") == 2
+    assert json.loads(line(out, "DETECTED")) == ["XXXXX@corp.example.com"] * 4
     count, distinct, first, last = line(out, "BIG").split()
     assert (count, distinct, first, last) == ("10000", "1", "XXXXX@big.example.com", "XXXXX@big.example.com")
     listed = json.loads(line(out, "LISTED"))
@@ -60,5 +61,5 @@ def test_masked_on_every_page_and_list_rows_and_nothing_raw_in_the_journal(tmp_p
     assert sum(e["rows"] for e in pages) >= 10000 + 4 + 4
     columns = {(c["column"], c["style"], c["source"]) for e in events for c in e["columns"]}
     assert ("ssn", "redact", "policy") in columns and ("email", "email_mask", "policy") in columns
-    assert ("contact", "email_mask", "email") in columns
+    assert ("note", "email_mask", "email") in columns
     assert hrec("verify", str(journal), env=hrec_env).returncode == 0
