@@ -15,6 +15,8 @@ ISS, AUD = "https://issuer.hrec.test", "hrec-gate"
 
 
 def setup(tmp_path, issuer, emulator, expiry="10m"):
+    # A table of its own: the emulator is shared by the whole test session.
+    emulator.query("CREATE OR REPLACE TABLE shop.accounts AS SELECT * FROM shop.customers")
     policy = tmp_path / "policy.yaml"
     policy.write_text(f"""
 default: deny
@@ -24,7 +26,7 @@ rules:
     match: {{kinds: [SELECT, GET_TABLE, LIST_ROWS]}}
     action: allow
   - id: protected-writes
-    match: {{kinds: [UPDATE, DELETE], writes: ["*.shop.customers"]}}
+    match: {{kinds: [UPDATE, DELETE], writes: ["*.shop.accounts"]}}
     action: review
     approvers: [data-owners, dba@example.com]
     approvals: 1
@@ -69,13 +71,13 @@ def pending(hrec_env, tokens, count=1, timeout=30):
 def test_approve_then_an_edited_statement_is_held_again_and_denied(tmp_path, hrec_env, issuer, emulator):
     hrec_env["XDG_RUNTIME_DIR"] = str(tmp_path / "runtime")
     policy, tokens = setup(tmp_path, issuer, emulator)
-    first = "UPDATE shop.customers SET name = 'Ada King' WHERE id = 1"
-    edited = "UPDATE shop.customers SET name = 'Ada King' WHERE id = 2"
+    first = "UPDATE shop.accounts SET name = 'Ada King' WHERE id = 1"
+    edited = "UPDATE shop.accounts SET name = 'Ada King' WHERE id = 2"
     agent, journal = start_agent(tmp_path, hrec_env, policy, tokens, first, edited)
     [held] = pending(hrec_env, tokens)
     assert held["sql"] == first and held["requester"] == "alice@example.com" and held["rule"] == "protected-writes"
     show = hrec("approvals", "show", held["id"], "--identity-token", str(tokens["bob"]), env=hrec_env)
-    assert show.returncode == 0 and b"tables     test-proj.shop.customers" in show.stdout and b"hrec play " in show.stdout
+    assert show.returncode == 0 and b"tables     test-proj.shop.accounts" in show.stdout and b"hrec play " in show.stdout
 
     own = hrec("approve", held["id"], "--identity-token", str(tokens["alice"]), env=hrec_env)
     assert own.returncode == 1 and b"never approve" in own.stderr
@@ -102,20 +104,20 @@ def test_approve_then_an_edited_statement_is_held_again_and_denied(tmp_path, hre
     assert events[1]["by"] == "bob@example.com" and events[1]["reason"] == "ticket DATA-42"
     assert events[2]["upstreamStatus"] == 200
     assert hrec("verify", str(journal), env=hrec_env).returncode == 0
-    rows = emulator.query("SELECT name FROM shop.customers WHERE id IN (1, 2) ORDER BY id")["rows"]
+    rows = emulator.query("SELECT name FROM shop.accounts WHERE id IN (1, 2) ORDER BY id")["rows"]
     assert [r["f"][0]["v"] for r in rows] == ["Ada King", "Alan Turing"]
 
 
 def test_an_unapproved_request_expires_and_the_client_is_told(tmp_path, hrec_env, issuer, emulator):
     hrec_env["XDG_RUNTIME_DIR"] = str(tmp_path / "runtime")
     policy, tokens = setup(tmp_path, issuer, emulator, expiry="3s")
-    agent, journal = start_agent(tmp_path, hrec_env, policy, tokens, "DELETE FROM shop.customers WHERE id = 4")
+    agent, journal = start_agent(tmp_path, hrec_env, policy, tokens, "DELETE FROM shop.accounts WHERE id = 4")
     pending(hrec_env, tokens)
     out, _ = agent.communicate(timeout=60)
     assert "FORBIDDEN" in out and "expired" in out
     types = [e["type"] for e in hrec_journal.json_records(hrec_journal.read(journal), "event") if e["type"].startswith("approval.")]
     assert types == ["approval.requested", "approval.expired"]
-    assert emulator.query("SELECT COUNT(*) FROM shop.customers WHERE id = 4")["rows"][0]["f"][0]["v"] == "1"
+    assert emulator.query("SELECT COUNT(*) FROM shop.accounts WHERE id = 4")["rows"][0]["f"][0]["v"] == "1"
 
 
 def test_webhook_is_told_and_a_restarted_standalone_gate_fails_closed(tmp_path, hrec_env, issuer, emulator):
@@ -168,7 +170,7 @@ def test_webhook_is_told_and_a_restarted_standalone_gate_fails_closed(tmp_path, 
     gate = start_gate()
     try:
         job = {"jobReference": {"projectId": "test-proj", "jobId": "held-job-1"},
-               "configuration": {"query": {"query": "DELETE FROM shop.customers WHERE id = 3", "useLegacySql": False}}}
+               "configuration": {"query": {"query": "DELETE FROM shop.accounts WHERE id = 3", "useLegacySql": False}}}
         status, body = call("POST", "/jobs", token(), job)
         assert status == 200 and body["status"]["state"] in ("PENDING", "RUNNING")
         deadline = time.time() + 10
