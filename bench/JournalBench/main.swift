@@ -77,7 +77,7 @@ func rate(_ seconds: Double) -> String { String(format: "%8.1f MB/s", mb / secon
 print("journal zstd level \(level)")
 print(String(format: "input: %.1f MB of agent-like output in %d records", mb, chunks.count))
 print("                                   speed      time      size")
-print(String(format: "hrec journal write (zstd-3+chain)  %@  %6.3fs  %9d bytes (%.2f%% of raw)", rate(writeSeconds), writeSeconds, journalSize, 100 * Double(journalSize) / Double(rawBytes)))
+print(String(format: "hrec journal write (zstd-\(level)+chain)  %@  %6.3fs  %9d bytes (%.2f%% of raw)", rate(writeSeconds), writeSeconds, journalSize, 100 * Double(journalSize) / Double(rawBytes)))
 print(String(format: "zstd -3 (single frame)             %@  %6.3fs  %9d bytes (%.2f%% of raw)", rate(zstdSeconds), zstdSeconds, zstdSize, 100 * Double(zstdSize) / Double(rawBytes)))
 print(String(format: "hrec verify (sigs+chain+decode)    %@  %6.3fs", rate(verifySeconds), verifySeconds))
 print(String(format: "hrec read (every record)           %@  %6.3fs", rate(readSeconds), readSeconds))
