@@ -173,13 +173,88 @@ _hrec() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    verify|cat|info|ls|search|export|evidence|help)
+    run|play|gate|verify|cat|info|ls|search|export|evidence|policy|approvals|approve|deny|help)
         # Offer subcommand argument completions
         "_hrec_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'verify cat info ls search export evidence help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run play gate verify cat info ls search export evidence policy approvals approve deny help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hrec_run() {
+    repeating_flags=()
+    non_repeating_flags=(--no-input --quiet -q --dev-identity --no-gate --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--journal --signing-key --gate-config --policy --identity-token --upstream --project)
+    __hrec_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--journal')
+        return
+        ;;
+    '--signing-key')
+        return
+        ;;
+    '--gate-config')
+        return
+        ;;
+    '--policy')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
+    '--upstream')
+        return
+        ;;
+    '--project')
+        return
+        ;;
+    esac
+}
+
+_hrec_play() {
+    repeating_flags=()
+    non_repeating_flags=(--screen --no-wait --stdout --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--at --speed --idle-limit)
+    __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--at')
+        return
+        ;;
+    '--speed')
+        return
+        ;;
+    '--idle-limit')
+        return
+        ;;
+    esac
+}
+
+_hrec_gate() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --listen --journals)
+    __hrec_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    '--journals')
+        return
         ;;
     esac
 }
@@ -209,10 +284,17 @@ _hrec_cat() {
 
 _hrec_info() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
+    non_repeating_flags=(--any-signer --json --version -h --help)
+    repeating_options=(--trust)
     non_repeating_options=()
     __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--trust')
+        return
+        ;;
+    esac
 }
 
 _hrec_ls() {
@@ -328,6 +410,168 @@ _hrec_evidence() {
         return
         ;;
     '--trust')
+        return
+        ;;
+    esac
+}
+
+_hrec_policy() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hrec_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    check|explain)
+        # Offer subcommand argument completions
+        "_hrec_policy_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'check explain' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hrec_policy_check() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hrec_offer_flags_options 1
+}
+
+_hrec_policy_explain() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--sql --as --groups --default-project --default-dataset --estimated-bytes)
+    __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--sql')
+        return
+        ;;
+    '--as')
+        return
+        ;;
+    '--groups')
+        return
+        ;;
+    '--default-project')
+        return
+        ;;
+    '--default-dataset')
+        return
+        ;;
+    '--estimated-bytes')
+        return
+        ;;
+    esac
+}
+
+_hrec_approvals() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __hrec_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list|show)
+        # Offer subcommand argument completions
+        "_hrec_approvals_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list show' -- "${cur}"))
+        ;;
+    esac
+}
+
+_hrec_approvals_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--gate --identity-token)
+    __hrec_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--gate')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
+    esac
+}
+
+_hrec_approvals_show() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--gate --identity-token)
+    __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--gate')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
+    esac
+}
+
+_hrec_approve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--gate --identity-token --reason)
+    __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--gate')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
+    '--reason')
+        return
+        ;;
+    esac
+}
+
+_hrec_deny() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--gate --identity-token --reason)
+    __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--gate')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
+    '--reason')
         return
         ;;
     esac

@@ -50,6 +50,9 @@ _hrec() {
     case "${state}" in
     command)
         local -ar subcommands=(
+            'run:Run a command (an AI agent, a shell) on a pty and record the whole session.'
+            'play:Replay a recorded session: its output with timing, or the screen at an instant.'
+            'gate:Run the BigQuery gate standalone: one journal per authenticated client session.'
             'verify:Check that journals are intact: signatures, frame order, hash chain, end record.'
             'cat:Print every record of a journal as one JSON object per line.'
             'info:Summarize a journal: header, duration, record counts per kind, sizes, integrity.'
@@ -57,13 +60,17 @@ _hrec() {
             'search:Find SQL text, event text and screen text across sessions.'
             'export:Export a journal as JSON lines, an asciicast or a CSV access log.'
             'evidence:Build a signed evidence bundle for a period.'
+            'policy:Check a policy file, or explain what it decides for a statement.'
+            'approvals:List and show requests held for approval.'
+            'approve:Approve a held request (you must be one of its rule'\''s approvers, and not its requester).'
+            'deny:Deny a held request; the agent'\''s job fails with your reason.'
             'help:Show subcommand help information.'
         )
         _describe -V subcommand subcommands && ret=0
         ;;
     arg)
         case "${words[1]}" in
-        verify|cat|info|ls|search|export|evidence|help)
+        run|play|gate|verify|cat|info|ls|search|export|evidence|policy|approvals|approve|deny|help)
             "_hrec_${words[1]}" && ret=0
             ;;
         esac
@@ -73,11 +80,66 @@ _hrec() {
     return "${ret}"
 }
 
+_hrec_run() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--journal[Journal file, or directory to put it in (default\: $XDG_DATA_HOME/hrec/sessions/).]:PATH:'
+        '--no-input[Do not record what you type (only how many bytes).]'
+        '(--quiet -q)'{--quiet,-q}'[Do not print the journal path at the end.]'
+        '--signing-key[Ed25519 signing key file (default\: ~/.config/hrec/signing-key, created on first use).]:FILE:'
+        '--gate-config[Gate configuration (identity, upstream) in YAML.]:FILE:'
+        '--policy[Policy file (rules, masking; may also hold identity and upstream).]:FILE:'
+        '--identity-token[Your OIDC ID token, verified at start and used by the agent'\''s client.]:FILE:'
+        '--dev-identity[Dev mode\: no identity provider; BigQuery calls are attributed to your OS user and marked unverified.]'
+        '--upstream[BigQuery base URL (default https\://bigquery.googleapis.com, or the config'\''s).]:URL:'
+        '--project[Default Google Cloud project for the agent'\''s client (GOOGLE_CLOUD_PROJECT).]:ID:'
+        '--no-gate[Do not start the BigQuery gate (record the terminal only).]'
+        '*:command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_play() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--screen[Print the screen'\''s text at --at (default\: the end) instead of replaying.]'
+        '--at[Instant to start at, or to show with --screen\: 90, 1m30s, 1\:30, 12.5s.]:TIME:'
+        '--speed[Playback speed (0.25 to 16).]:speed:'
+        '--idle-limit[Squeeze pauses longer than this.]:TIME:'
+        '--no-wait[Do not wait between outputs.]'
+        '--stdout[Write to stdout (the default when not replaying in the TUI; kept for asciinema-like use).]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_gate() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[Gate configuration in YAML (identity, upstream, journals).]:FILE:'
+        '--listen[Address to listen on.]:HOST\:PORT:'
+        '--journals[Directory for the journals (default\: the config'\''s, else $XDG_DATA_HOME/hrec/gate).]:DIR:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _hrec_verify() {
     local -i ret=1
     local -ar arg_specs=(
         '*:files:'
-        '*--trust[A signer public key file to trust (repeatable).]:trust:'
+        '*--trust[A signer public key file to trust (repeatable).]:KEY.pub:'
         '--any-signer[Accept any signer\: check integrity against the key the journal names.]'
         '--json[Print one JSON object per journal.]'
         '--version[Show the version.]'
@@ -104,6 +166,8 @@ _hrec_info() {
     local -i ret=1
     local -ar arg_specs=(
         ':file:'
+        '*--trust[A signer public key file to trust (repeatable).]:KEY.pub:'
+        '--any-signer[Accept any signer\: check integrity against the key the journal names.]'
         '--json[Print JSON instead of text.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -182,6 +246,152 @@ _hrec_evidence() {
         '--out[The bundle directory (created).]:dir:'
         '*--trust[Also trust journals signed by this public key file.]:file:'
         '*:locations:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_policy() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'check:Report every problem in a policy file, each with its line and column.'
+            'explain:Print the analysis of SQL, the decision, and every rule that matched and why.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        check|explain)
+            "_hrec_policy_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hrec_policy_check() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_policy_explain() {
+    local -i ret=1
+    local -ar arg_specs=(
+        ':file:'
+        '--sql[The SQL to explain.]:sql:'
+        '--as[The requester'\''s email.]:as:'
+        '--groups[Comma-separated groups of the requester.]:groups:'
+        '--default-project[Project for unqualified names.]:default-project:'
+        '--default-dataset[Dataset for unqualified table names.]:default-dataset:'
+        '--estimated-bytes[A dry-run estimate to evaluate byte limits with.]:estimated-bytes:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_approvals() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+        '(-): :->command'
+        '(-)*:: :->arg'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+    case "${state}" in
+    command)
+        local -ar subcommands=(
+            'list:List held requests (pending first).'
+            'show:Show one held request: SQL, requester, analysis, tables, estimate, session.'
+        )
+        _describe -V subcommand subcommands && ret=0
+        ;;
+    arg)
+        case "${words[1]}" in
+        list|show)
+            "_hrec_approvals_${words[1]}" && ret=0
+            ;;
+        esac
+        ;;
+    esac
+
+    return "${ret}"
+}
+
+_hrec_approvals_list() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--gate[A standalone gate'\''s URL (default\: the running hrec run sessions'\'' gates).]:URL:'
+        '--identity-token[Your OIDC ID token (default\: $HREC_IDENTITY_TOKEN).]:FILE:'
+        '--json[Print JSON.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_approvals_show() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--gate[A standalone gate'\''s URL (default\: the running hrec run sessions'\'' gates).]:URL:'
+        '--identity-token[Your OIDC ID token (default\: $HREC_IDENTITY_TOKEN).]:FILE:'
+        ':id:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_approve() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--gate[A standalone gate'\''s URL (default\: the running hrec run sessions'\'' gates).]:URL:'
+        '--identity-token[Your OIDC ID token (default\: $HREC_IDENTITY_TOKEN).]:FILE:'
+        ':id:'
+        '--reason[Why.]:reason:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_deny() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--gate[A standalone gate'\''s URL (default\: the running hrec run sessions'\'' gates).]:URL:'
+        '--identity-token[Your OIDC ID token (default\: $HREC_IDENTITY_TOKEN).]:FILE:'
+        ':id:'
+        '--reason[Why (required\: the agent is told).]:reason:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
