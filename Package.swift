@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "hrec", targets: ["hrec"]),
         .executable(name: "hrec-journal-bench", targets: ["hrec-journal-bench"]),
         .executable(name: "hrec-mask-bench", targets: ["hrec-mask-bench"]),
+        .executable(name: "hrec-seek-bench", targets: ["hrec-seek-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -53,7 +54,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "HrecPlayer", dependencies: ["HrecJournal", "CVterm", "CNcurses", "CPosix"]),
+        .target(name: "HrecPlayer", dependencies: ["HrecJournal", "HrecExport", "CVterm", "CNcurses", "CZstd", "CPosix"]),
         .target(name: "HrecExport", dependencies: [
             "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -66,6 +67,7 @@ let package = Package(
         // Benchmarks (bench/): `swift build -c release --product hrec-journal-bench`.
         .executableTarget(name: "hrec-journal-bench", dependencies: ["HrecJournal"], path: "bench/JournalBench"),
         .executableTarget(name: "hrec-mask-bench", dependencies: ["HrecPolicy"], path: "bench/MaskBench"),
+        .executableTarget(name: "hrec-seek-bench", dependencies: ["HrecJournal", "HrecPlayer"], path: "bench/SeekBench"),
 
         // Shared by test targets: fixture paths, built-binary runner, manual clock, test issuer.
         .target(name: "HrecTestSupport", dependencies: ["HrecJournal"], path: "Tests/HrecTestSupport"),

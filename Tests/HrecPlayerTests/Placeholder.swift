@@ -1,3 +1,0 @@
-import Testing
-
-@Test func placeholderHrecPlayerTests() { #expect(1 + 1 == 2) }

@@ -1,0 +1,1 @@
+print("hrec-seek-bench: to be written")
