@@ -5,11 +5,13 @@
 /// an event without one that arrives while a call is held (a policy decision) joins the latest
 /// held call. Anything else is an entry by itself. Fields already set are kept; the policy's
 /// decision wins over the response's forwarded/refused outcome.
-struct AccessLogMerger {
+public struct AccessLogMerger {
+    public init() {}
+
     private var held: [AccessEvent] = []
 
     /// Feeds the next event (in journal order); returns the entries it completes.
-    mutating func add(_ event: AccessEvent) -> [AccessEvent] {
+    public mutating func add(_ event: AccessEvent) -> [AccessEvent] {
         if let id = event.requestID, let index = held.firstIndex(where: { $0.requestID == id }) {
             let merged = Self.merge(held.remove(at: index), event)
             return event.type.hasSuffix("response") ? [merged] : { held.insert(merged, at: index); return [] }()
@@ -26,7 +28,7 @@ struct AccessLogMerger {
     }
 
     /// Calls still waiting for a response at the end of the journal.
-    mutating func finish() -> [AccessEvent] {
+    public mutating func finish() -> [AccessEvent] {
         defer { held.removeAll() }
         return held
     }

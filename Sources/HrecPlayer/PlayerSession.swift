@@ -1,0 +1,47 @@
+import Foundation
+import HrecExport
+import HrecJournal
+
+/// Everything the player shows about one journal: its timeline and seeker, the data accesses and
+/// events, and whether it verified.
+public final class PlayerSession {
+    public let url: URL
+    public let timeline: SessionTimeline
+    public let seeker: ScreenSeeker
+    /// One entry per gate call (request, decision, masking, response joined) and per approval.
+    public let accesses: [AccessEvent]
+    /// Structured events `[` and `]` move between (token exchanges left out).
+    public let events: [SessionTimeline.Event]
+    public let verification: VerificationReport
+
+    /// Opens and indexes `url`, verifies it with `trust`, and starts building keyframes.
+    public init(url: URL, trust: JournalTrust) throws {
+        self.url = url
+        verification = JournalVerifier.verify(path: url.path, trust: trust)
+        timeline = try SessionTimeline(url: url)
+        seeker = ScreenSeeker(timeline: timeline)
+        events = timeline.events.filter { $0.event.type != "gate.token" }
+        var merger = AccessLogMerger()
+        var accesses: [AccessEvent] = []
+        for event in timeline.events {
+            let access = AccessEvent(event: event.event, time: event.time)
+            if access.isAccess || access.isApproval { accesses += merger.add(access) }
+        }
+        self.accesses = (accesses + merger.finish()).sorted { $0.time < $1.time }
+    }
+
+    /// Whether `hrec verify` would fail for more than truncation.
+    public var failsVerification: Bool { !verification.isIntact && !verification.isTruncatedOnly }
+
+    /// What is wrong, in one line.
+    public var verificationProblem: String? {
+        guard let problem = verification.problem else { return nil }
+        let place = problem.frame.map { "frame \($0) at byte \(problem.offset)" } ?? "byte \(problem.offset)"
+        return "\(problem.kind.rawValue.uppercased()) at \(place): \(problem.detail)"
+    }
+
+    /// A state positioned at the start.
+    public func initialState() -> PlayerState {
+        PlayerState(stepTimes: timeline.steps.map(\.time), eventTimes: events.map(\.time), duration: timeline.duration)
+    }
+}
