@@ -1,55 +1,19 @@
 import Foundation
 import HrecJournal
 
-/// The screen side of a journal: output and resizes in time order, replayed into a screen or
-/// onto a terminal with the recorded timing.
+/// Writes a session's output with its recorded timing, like `asciinema play` (`hrec play --stdout`).
 public struct Playback {
-    public enum Step {
-        case output([UInt8])
-        case resize(TerminalSize)
-    }
+    public let timeline: SessionTimeline
 
-    public let header: SessionHeader
-    public let steps: [(time: UInt64, step: Step)]
-    public let duration: UInt64
-    public let isTruncated: Bool
+    public init(timeline: SessionTimeline) { self.timeline = timeline }
 
-    /// Reads every complete frame of `url` (a truncated journal plays up to its last complete frame).
-    public init(url: URL) throws {
-        let reader = try JournalReader(url: url)
-        header = reader.header
-        var steps: [(UInt64, Step)] = []
-        try reader.forEachRecord { record in
-            switch record.body {
-            case let .output(bytes): steps.append((record.time, .output(bytes)))
-            case let .resize(size): steps.append((record.time, .resize(size)))
-            default: break
-            }
-        }
-        self.steps = steps
-        duration = reader.duration
-        isTruncated = reader.isTruncated
-    }
-
-    /// The screen at instant `time` (µs): every output up to and including it.
-    public func screen(at time: UInt64) -> TerminalScreen {
-        let size = header.size ?? TerminalSize(columns: 80, rows: 24)
-        let screen = TerminalScreen(rows: Int(size.rows), columns: Int(size.columns))
-        for (stepTime, step) in steps where stepTime <= time {
-            switch step {
-            case let .output(bytes): screen.feed(bytes)
-            case let .resize(size): screen.resize(rows: Int(size.rows), columns: Int(size.columns))
-            }
-        }
-        return screen
-    }
-
-    /// Writes the output to `write` with its timing: `speed` times faster, pauses longer than
+    /// Writes the output from `start` (µs) to `write`: `speed` times faster, pauses longer than
     /// `idleLimit` µs squeezed to it, no waiting at all when `wait` is false.
-    public func play(speed: Double, idleLimit: UInt64?, wait: Bool, from start: UInt64 = 0, write: ([UInt8]) -> Void) {
+    public func play(speed: Double, idleLimit: UInt64?, wait: Bool, from start: UInt64 = 0, write: ([UInt8]) -> Void) throws {
         var previous = start
-        for (time, step) in steps where time >= start {
-            guard case let .output(bytes) = step else { continue }
+        for index in timeline.steps.indices where timeline.steps[index].time >= start && !timeline.steps[index].isResize {
+            guard case let .output(bytes) = try timeline.body(of: index) else { continue }
+            let time = timeline.steps[index].time
             if wait {
                 var pause = time &- previous
                 if let idleLimit { pause = min(pause, idleLimit) }

@@ -102,6 +102,9 @@ public final class Player {
             Self.speedText(state.speed),
         ]
         if session.timeline.isTruncated { parts.append("TRUNCATED: plays to the last complete frame") }
+        if let layout, layout.isPanned {
+            parts.append("view \(layout.panRow + 1)-\(layout.panRow + layout.visibleRows),\(layout.panColumn + 1)-\(layout.panColumn + layout.visibleColumns)")
+        }
         if let message, message.until > .now() {
             parts.append(message.text)
         } else {
@@ -109,13 +112,10 @@ public final class Player {
             parts.append(header.command.joined(separator: " "))
             parts.append(Self.dateText(header.startedAt))
         }
-        if let layout, layout.isPanned {
-            parts.append("view \(layout.panRow + 1)-\(layout.panRow + layout.visibleRows),\(layout.panColumn + 1)-\(layout.panColumn + layout.visibleColumns) of \(screen.rows)x\(screen.columns)")
-        }
-        let help = "? help"
+        let help = columns >= 70 ? "? help" : ""
         let left = " " + parts.joined(separator: "  ")
         let room = max(columns - help.count - 1, 0)
-        view.bar(left.count > room ? String(left.prefix(room)) : left.padding(toLength: room, withPad: " ", startingAt: 0) , row: row, columns: columns, bold: session.timeline.isTruncated)
+        view.bar(left.count > room ? String(left.prefix(room)) : left.padding(toLength: room, withPad: " ", startingAt: 0), row: row, columns: columns, bold: session.timeline.isTruncated)
         view.text(help, row: row, column: room, width: help.count, reverse: true)
     }
 
@@ -330,7 +330,14 @@ public final class Player {
 
 public enum PlayerError: Error, CustomStringConvertible {
     case notATerminal
+    case failsVerification(String)
+
     public var description: String {
-        "the player needs a terminal; use --stdout to write the output, or --screen --at TIME for the screen's text"
+        switch self {
+        case .notATerminal:
+            "the player needs a terminal; use --stdout to write the output, or --screen --at TIME for the screen's text"
+        case let .failsVerification(problem):
+            "fails verification: \(problem)\n  it may not be what was recorded; --force plays it anyway"
+        }
     }
 }

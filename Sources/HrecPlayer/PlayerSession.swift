@@ -14,11 +14,15 @@ public final class PlayerSession {
     public let events: [SessionTimeline.Event]
     public let verification: VerificationReport
 
-    /// Opens and indexes `url`, verifies it with `trust`, and starts building keyframes.
-    public init(url: URL, trust: JournalTrust) throws {
+    /// Verifies `url` with `trust` and indexes it.
+    /// - Parameter force: open it even when it fails verification (frames that cannot be decoded
+    ///   are left out); otherwise that is `PlayerError.failsVerification`.
+    public init(url: URL, trust: JournalTrust, force: Bool = false) throws {
         self.url = url
         verification = JournalVerifier.verify(path: url.path, trust: trust)
-        timeline = try SessionTimeline(url: url)
+        let fails = !verification.isIntact && !verification.isTruncatedOnly
+        if fails, !force { throw PlayerError.failsVerification(Self.describe(verification.problem)) }
+        timeline = try SessionTimeline(url: url, skippingDamage: fails)
         seeker = ScreenSeeker(timeline: timeline)
         events = timeline.events.filter { $0.event.type != "gate.token" }
         var merger = AccessLogMerger()
@@ -35,7 +39,11 @@ public final class PlayerSession {
 
     /// What is wrong, in one line.
     public var verificationProblem: String? {
-        guard let problem = verification.problem else { return nil }
+        verification.problem.map { Self.describe($0) }
+    }
+
+    static func describe(_ problem: VerificationReport.Problem?) -> String {
+        guard let problem else { return "?" }
         let place = problem.frame.map { "frame \($0) at byte \(problem.offset)" } ?? "byte \(problem.offset)"
         return "\(problem.kind.rawValue.uppercased()) at \(place): \(problem.detail)"
     }

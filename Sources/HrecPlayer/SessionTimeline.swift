@@ -36,26 +36,34 @@ public final class SessionTimeline {
     private var frameCache: [(position: Int, records: [Record])] = []
     private let cacheLimit = 4
 
+    /// Frames skipped because they could not be decoded (only when opened `skippingDamage`).
+    public private(set) var damagedFrames: [Int] = []
+
     /// Opens `url` and indexes every complete frame (a truncated journal up to its last one).
-    public init(url: URL) throws {
+    /// - Parameter skippingDamage: leave out frames that cannot be decoded instead of failing
+    ///   (for playing a journal known to fail verification).
+    public init(url: URL, skippingDamage: Bool = false) throws {
         reader = try JournalReader(url: url)
-        try index(frames: 0..<reader.frames.count)
+        for position in 0..<reader.frames.count {
+            do {
+                try index(frame: position)
+            } catch where skippingDamage {
+                damagedFrames.append(position)
+            }
+        }
     }
 
-    private func index(frames positions: Range<Int>) throws {
-        for position in positions {
-            let records = try reader.records(inFrame: position)
-            for (index, record) in records.enumerated() {
-                switch record.body {
-                case let .output(bytes):
-                    steps.append(Step(time: record.time, outputOffset: outputBytes, frame: Int32(position), record: Int32(index), isResize: false))
-                    outputBytes += UInt64(bytes.count)
-                case .resize:
-                    steps.append(Step(time: record.time, outputOffset: outputBytes, frame: Int32(position), record: Int32(index), isResize: true))
-                case let .event(event):
-                    events.append(Event(time: record.time, event: event))
-                default: break
-                }
+    private func index(frame position: Int) throws {
+        for (index, record) in try reader.records(inFrame: position).enumerated() {
+            switch record.body {
+            case let .output(bytes):
+                steps.append(Step(time: record.time, outputOffset: outputBytes, frame: Int32(position), record: Int32(index), isResize: false))
+                outputBytes += UInt64(bytes.count)
+            case .resize:
+                steps.append(Step(time: record.time, outputOffset: outputBytes, frame: Int32(position), record: Int32(index), isResize: true))
+            case let .event(event):
+                events.append(Event(time: record.time, event: event))
+            default: break
             }
         }
     }

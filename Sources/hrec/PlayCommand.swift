@@ -40,11 +40,14 @@ struct PlayCommand: ParsableCommand {
     func run() throws {
         let url = URL(fileURLWithPath: file)
         if follow { return try followOutput(url) }
-        let session = try PlayerSession(url: url, trust: trustOptions.trust())
+        let session: PlayerSession
+        do {
+            session = try PlayerSession(url: url, trust: trustOptions.trust(), force: force)
+        } catch let error as PlayerError {
+            throw CLIError("'\(file)' \(error)")
+        }
         if session.failsVerification {
-            let problem = "'\(file)' fails verification: \(session.verificationProblem ?? "?")"
-            guard force else { throw CLIError("\(problem)\n  it may not be what was recorded; --force plays it anyway") }
-            warn("warning: \(problem)")
+            warn("warning: '\(file)' fails verification: \(session.verificationProblem ?? "?")")
         }
         let instant = at.flatMap(Playback.parseTime)
         let limit = idleLimit.flatMap(Playback.parseTime)
@@ -56,16 +59,19 @@ struct PlayCommand: ParsableCommand {
             let steps = session.timeline.stepCount(at: instant ?? UInt64.max)
             print(session.seeker.view(afterSteps: steps).text)
         } else if streaming {
-            let playback = try Playback(url: url)
             let output = FileHandle.standardOutput
-            playback.play(speed: speed, idleLimit: limit, wait: !noWait, from: instant ?? 0) { output.write(Data($0)) }
+            try Playback(timeline: session.timeline).play(speed: speed, idleLimit: limit, wait: !noWait, from: instant ?? 0) { output.write(Data($0)) }
         } else {
             var options = Player.Options()
             options.speed = speed
             options.idleLimit = limit
             options.start = instant ?? 0
             options.paused = paused
-            try Player(session: session, options: options).run()
+            do {
+                try Player(session: session, options: options).run()
+            } catch let error as PlayerError {
+                throw CLIError("\(error)")
+            }
         }
     }
 

@@ -30,25 +30,25 @@ def recording(tmp_path, hrec_env):
     return path
 
 
-def test_screen_at_each_instant_matches_pyte(recording):
+def test_screen_at_each_instant_matches_pyte(recording, hrec_env):
     journal = hrec_journal.read(recording)
     times = [t for k, t, _ in journal.records if k == "output"]
     assert len(times) >= 3
     for until in times + [times[-1] + 1]:
-        result = hrec("play", "--screen", "--at", f"{until / 1e6:.6f}s", str(recording))
+        result = hrec("play", "--screen", "--at", f"{until / 1e6:.6f}s", str(recording), env=hrec_env)
         assert result.returncode == 0
         ours = result.stdout.decode()[:-1].split("\n")  # print adds one newline
         assert [l.rstrip() for l in ours] == pyte_screen(journal, until), f"at {until}"
-    final = hrec("play", "--screen", str(recording)).stdout.decode()
+    final = hrec("play", "--screen", str(recording), env=hrec_env).stdout.decode()
     assert "row over#" in final and "progress [##########] 100%" in final
 
 
-def test_no_wait_writes_the_recorded_output_exactly(recording):
+def test_no_wait_writes_the_recorded_output_exactly(recording, hrec_env):
     journal = hrec_journal.read(recording)
-    result = hrec("play", "--no-wait", str(recording))
+    result = hrec("play", "--no-wait", str(recording), env=hrec_env)
     assert result.returncode == 0 and result.stdout == hrec_journal.output_bytes(journal)
 
 
-def test_bad_times_are_clear_errors(recording):
-    result = hrec("play", "--screen", "--at", "soon", str(recording))
+def test_bad_times_are_clear_errors(recording, hrec_env):
+    result = hrec("play", "--screen", "--at", "soon", str(recording), env=hrec_env)
     assert result.returncode != 0 and b"--at takes a time" in result.stderr
