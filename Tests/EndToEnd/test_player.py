@@ -319,3 +319,27 @@ def test_events_panel_and_event_jumps_through_a_real_gate_session(tmp_path, hrec
         assert instant == first_deny
     finally:
         tmux.kill()
+
+
+def test_follow_writes_a_session_while_it_is_recorded(tmp_path, hrec_env):
+    path = tmp_path / "live.hrec"
+    script = "for i in $(seq 1 12); do echo tick $i; sleep 0.25; done; echo finished"
+    recorder = subprocess.Popen([HREC, "run", "-q", "--no-gate", "--journal", str(path), "--", "bash", "-c", script],
+                                env=hrec_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        follower = subprocess.Popen([HREC, "play", "--follow", str(path)], env=hrec_env, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE)
+        first = b""
+        while b"tick 2" not in first:
+            first += follower.stdout.read1(4096)
+        assert recorder.poll() is None, "output arrived while the session was still being recorded"
+        rest, err = follower.communicate(timeout=20)
+        assert follower.returncode == 0, err
+        assert recorder.wait(timeout=10) == 0
+        assert first + rest == hrec_journal.output_bytes(hrec_journal.read(path))
+        assert b"finished" in rest
+    finally:
+        recorder.kill()
