@@ -219,8 +219,8 @@ _hrec_run() {
 
 _hrec_play() {
     repeating_flags=()
-    non_repeating_flags=(--screen --no-wait --stdout --version -h --help)
-    repeating_options=()
+    non_repeating_flags=(--screen --stdout --follow --no-wait --paused --force --any-signer --version -h --help)
+    repeating_options=(--trust)
     non_repeating_options=(--at --speed --idle-limit)
     __hrec_offer_flags_options 1
 
@@ -233,6 +233,9 @@ _hrec_play() {
         return
         ;;
     '--idle-limit')
+        return
+        ;;
+    '--trust')
         return
         ;;
     esac

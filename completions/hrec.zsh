@@ -51,7 +51,7 @@ _hrec() {
     command)
         local -ar subcommands=(
             'run:Run a command (an AI agent, a shell) on a pty and record the whole session.'
-            'play:Replay a recorded session: its output with timing, or the screen at an instant.'
+            'play:Replay a recorded session: a player with seek, search and queries; or its output; or the screen at an instant.'
             'gate:Run the BigQuery gate standalone: one journal per authenticated client session.'
             'verify:Check that journals are intact: signatures, frame order, hash chain, end record.'
             'cat:Print every record of a journal as one JSON object per line.'
@@ -108,11 +108,16 @@ _hrec_play() {
     local -ar arg_specs=(
         ':file:'
         '--screen[Print the screen'\''s text at --at (default\: the end) instead of replaying.]'
+        '--stdout[Write the output to stdout with its timing instead of opening the player.]'
+        '--follow[Write the output of a session still being recorded as it arrives, until it ends.]'
         '--at[Instant to start at, or to show with --screen\: 90, 1m30s, 1\:30, 12.5s.]:TIME:'
         '--speed[Playback speed (0.25 to 16).]:speed:'
         '--idle-limit[Squeeze pauses longer than this.]:TIME:'
-        '--no-wait[Do not wait between outputs.]'
-        '--stdout[Write to stdout (the default when not replaying in the TUI; kept for asciinema-like use).]'
+        '--no-wait[With --stdout\: do not wait between outputs.]'
+        '--paused[Open the player paused.]'
+        '--force[Play a journal even though it fails verification (the player shows a banner).]'
+        '*--trust[A signer public key file to trust (repeatable).]:KEY.pub:'
+        '--any-signer[Accept any signer\: check integrity against the key the journal names.]'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
