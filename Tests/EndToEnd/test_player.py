@@ -343,3 +343,37 @@ def test_follow_writes_a_session_while_it_is_recorded(tmp_path, hrec_env):
         assert b"finished" in rest
     finally:
         recorder.kill()
+
+
+def xterm_rgb(index):
+    """The xterm palette, computed here independently of hrec."""
+    if index < 16:
+        return [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
+                (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255),
+                (255, 255, 255)][index]
+    if index < 232:
+        levels = [0, 95, 135, 175, 215, 255]
+        cube = index - 16
+        return levels[cube // 36], levels[cube // 6 % 6], levels[cube % 6]
+    grey = 8 + (index - 232) * 10
+    return grey, grey, grey
+
+
+@pytest.mark.parametrize("term", ["tmux-256color", "screen"])
+def test_colours_are_mapped_to_what_the_terminal_has(tmp_path, recording, term):
+    path, env, journal = recording
+    tmux = Tmux(tmp_path, env, f"env TERM={term} {HREC} play --paused --at 0.1 {path}")
+    try:
+        tmux.wait(lambda l: any("first screen" in x for x in l), "the first screen")
+        line = next(x for x in tmux.run("capture-pane", "-e", "-p", "-t", "play").stdout.split("\n") if "first screen" in x)
+        assert re.search(r"\x1b\[1m\x1b\[31mred", line), repr(line)
+        orange = re.search(r"\x1b\[(?:38;5;(\d+)|(3\d))m256", line)
+        green = re.search(r"\x1b\[(?:38;5;(\d+)|(3\d))mtrue", line)
+        assert orange and green, repr(line)
+        if term == "tmux-256color":
+            assert orange.group(1) == "208", "a 256-colour index is kept"
+            assert all(abs(a - b) <= 40 for a, b in zip(xterm_rgb(int(green.group(1))), (10, 200, 30))), "true colour: nearest of 256"
+        else:
+            assert orange.group(2) in ("31", "33") and green.group(2) == "32", "8 colours: nearest basic colour"
+    finally:
+        tmux.kill()
