@@ -377,3 +377,22 @@ def test_colours_are_mapped_to_what_the_terminal_has(tmp_path, recording, term):
             assert orange.group(2) in ("31", "33") and green.group(2) == "32", "8 colours: nearest basic colour"
     finally:
         tmux.kill()
+
+
+def test_playing_with_an_idle_limit_squeezes_the_pauses(tmp_path, recording):
+    path, env, journal = recording
+    duration = journal_end(journal)
+    assert duration > 10_000_000, "the recording has two pauses of about 5 s"
+    tmux = Tmux(tmp_path, env, f"{HREC} play --idle-limit 0.5s {path}")
+    try:
+        started = time.monotonic()
+        lines = tmux.wait(lambda l: position(l) is not None, "the end of playback", timeout=9)
+        elapsed = time.monotonic() - started
+        assert position(lines) == duration and elapsed < 6, f"played {duration / 1e6:.1f} s of session in {elapsed:.1f} s"
+        assert any("first screen" in x for x in lines) or any("the end" in x for x in lines)
+        tmux.keys("Home", "+", "+", "+", "+")
+        lines = tmux.wait(lambda l: any(" 16x " in x for x in l), "16x")
+        tmux.keys("space")
+        tmux.wait(lambda l: any("▶" in x for x in l), "playing")
+    finally:
+        tmux.kill()
