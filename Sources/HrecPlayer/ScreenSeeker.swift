@@ -18,8 +18,10 @@ public final class ScreenSeeker: @unchecked Sendable {
 
     struct Keyframe {
         var step: Int
+        /// The emulator state, zstd-compressed unless `compressed` is false.
         var state: [UInt8]
         var size: Int
+        var compressed: Bool
     }
 
     public let timeline: SessionTimeline
@@ -122,12 +124,14 @@ public final class ScreenSeeker: @unchecked Sendable {
 
     private func addKeyframe() {
         let state = screen.saveState()
-        keyframes.append(Keyframe(step: live, state: StateCompressor.compress(state), size: state.count))
+        let compressed = StateCompressor.compress(state)
+        keyframes.append(Keyframe(step: live, state: compressed ?? state, size: state.count, compressed: compressed != nil))
         replayTime = 0
     }
 
     private func restore(_ keyframe: Keyframe) {
-        guard let state = StateCompressor.decompress(keyframe.state, size: keyframe.size), screen.restoreState(state) else {
+        let state = keyframe.compressed ? StateCompressor.decompress(keyframe.state, size: keyframe.size) : keyframe.state
+        guard let state, screen.restoreState(state) else {
             fatalError("hrec: a keyframe no longer restores (memory corruption?)")
         }
         live = keyframe.step

@@ -130,6 +130,7 @@ print(String(format: "session: %.1f MiB of output in %d steps, %dx%d, journal %.
 
 // Before any keyframe: the first seek to the end replays everything (the builder's work).
 let coldEnd = seconds { _ = seeker.view(afterSteps: timeline.steps.count) }
+seeker = nil  // the player has one seeker: measure the build on a new one alone
 let fresh = ScreenSeeker(timeline: timeline)
 let buildTime = seconds { fresh.buildAll() }
 seeker = fresh
