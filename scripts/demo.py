@@ -49,7 +49,12 @@ def main():
             event = record.get("event")
             if event and event["type"] == "gate.request":
                 print(f"  t={record['t']:.3f}s {event['principal']['email']} {event['endpoint']} {event.get('sql', '')}")
-        print(f"\njournal: {journal}")
+        step("the screen at the end (hrec play --screen)")
+        subprocess.run([HREC, "play", "--screen", str(journal)], env=env, check=True)
+        player = f"XDG_CONFIG_HOME={work / 'config'} {HREC} play {journal}"
+        print(f"\njournal: {journal}\nreplay it in the player (seek, search, e for the queries, ? for keys):\n  {player}")
+        if sys.stdin.isatty() and sys.stdout.isatty() and input("open the player now? [y/N] ").strip().lower() == "y":
+            subprocess.run([HREC, "play", str(journal)], env=env)
     finally:
         emulator.stop()
 
