@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "hrec", targets: ["hrec"]),
+        .executable(name: "hrec-sandbox", targets: ["hrec-sandbox"]),
         .executable(name: "hrec-journal-bench", targets: ["hrec-journal-bench"]),
         .executable(name: "hrec-mask-bench", targets: ["hrec-mask-bench"]),
         .executable(name: "hrec-seek-bench", targets: ["hrec-seek-bench"]),
@@ -38,7 +39,9 @@ let package = Package(
         .target(name: "HrecJournal", dependencies: [
             "CZstd", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "HrecRecorder", dependencies: ["HrecJournal", "CPosix"]),
+        .target(name: "HrecConfinement", dependencies: ["HrecJournal", "CPosix"]),
+        .executableTarget(name: "hrec-sandbox", path: "Sources/hrec-sandbox"),
+        .target(name: "HrecRecorder", dependencies: ["HrecJournal", "HrecConfinement", "CPosix"]),
         .target(name: "HrecSQL"),
         .target(name: "HrecPolicy", dependencies: [
             "HrecSQL", .product(name: "Yams", package: "Yams"),
@@ -59,7 +62,7 @@ let package = Package(
             "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "hrec", dependencies: [
-            "HrecJournal", "HrecRecorder", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport",
+            "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -73,6 +76,7 @@ let package = Package(
         .target(name: "HrecTestSupport", dependencies: ["HrecJournal"], path: "Tests/HrecTestSupport"),
         .testTarget(name: "HrecJournalTests", dependencies: ["HrecJournal", "HrecTestSupport"]),
         .testTarget(name: "HrecRecorderTests", dependencies: ["HrecRecorder", "HrecTestSupport"]),
+        .testTarget(name: "HrecConfinementTests", dependencies: ["HrecConfinement"]),
         .testTarget(name: "HrecSQLTests", dependencies: ["HrecSQL"]),
         .testTarget(name: "HrecPolicyTests", dependencies: ["HrecPolicy", "HrecTestSupport"]),
         .testTarget(name: "HrecGateTests", dependencies: ["HrecGate", "HrecTestSupport"]),
@@ -82,6 +86,6 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && !["CPosix", "CCurl", "CNcurses", "CVterm"].contains(target.name) {
+for target in package.targets where target.type != .system && !["CPosix", "CCurl", "CNcurses", "CVterm", "hrec-sandbox"].contains(target.name) {
     target.swiftSettings = (target.swiftSettings ?? []) + swiftSettings
 }

@@ -7,11 +7,14 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <stdlib.h>
+#include <linux/close_range.h>
 #include <unistd.h>
 
 pid_t hrec_spawn_pty(const char *path, char *const argv[], char *const envp[],
-                     const struct winsize *size, int *master) {
+                     const struct winsize *size, int keep_fd, int *master) {
     int report[2];
     if (pipe2(report, O_CLOEXEC) != 0) return -1;
     int master_fd = -1;
@@ -32,6 +35,18 @@ pid_t hrec_spawn_pty(const char *path, char *const argv[], char *const envp[],
         for (int sig = 1; sig < NSIG; sig++) {
             if (sig != SIGKILL && sig != SIGSTOP) signal(sig, SIG_DFL);
         }
+        /* Nothing of hrec's reaches the command: not the gate's sockets, not the journal. */
+        int report_fd = fcntl(report[1], F_DUPFD_CLOEXEC, 10);
+        if (report_fd < 0) _exit(127);
+        unsigned first_closed = 3;
+        if (keep_fd >= 0) {
+            if (keep_fd != 3 && dup2(keep_fd, 3) < 0) _exit(127);
+            fcntl(3, F_SETFD, 0);
+            first_closed = 4;
+        }
+        if ((unsigned)report_fd > first_closed) close_range(first_closed, (unsigned)report_fd - 1, 0);
+        close_range((unsigned)report_fd + 1, ~0U, 0);
+        report[1] = report_fd;
         execvpe(path, argv, envp);
         int failure = errno;
         ssize_t ignored = write(report[1], &failure, sizeof failure);
@@ -103,3 +118,15 @@ void hrec_reset_signals(const int *signals, int count) {
 }
 
 int hrec_pipe_nonblocking(int fds[2]) { return pipe2(fds, O_CLOEXEC | O_NONBLOCK); }
+
+int hrec_make_nondumpable(void) { return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); }
+
+void hrec_scrub_environment_variable(const char *name) {
+    char *value = getenv(name);
+    if (value) memset(value, 0, strlen(value));
+    unsetenv(name);
+}
+
+int hrec_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+pid_t hrec_foreground_group(int fd) { return tcgetpgrp(fd); }

@@ -26,19 +26,24 @@ public final class EmbeddedGate: Sendable {
     /// - Parameters:
     ///   - identityTokenFile: the person's OIDC token file (re-read by the client at each exchange);
     ///     nil in dev mode, where a placeholder is written.
+    ///   - directory: the session's private runtime directory (0700) for the client credentials
+    ///     and the gate's unix socket (`gate.sock`, what a sandboxed command reaches); nil makes one.
+    ///   - credentialEnvironment: the person's credential variables, for the access-token command only.
     public static func start(identity: GateIdentity, identityTokenFile: String?, upstreamURL: String, credential: UpstreamCredential,
                              project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil,
-                             session: String? = nil, journal: String? = nil) async throws -> EmbeddedGate {
-        let server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink),
-                                                upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns)
-        let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
-        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        var template = Array(URL(fileURLWithPath: base).appendingPathComponent("hrec-gate-XXXXXX").path.utf8CString)
-        guard mkdtemp(&template) != nil else {
-            await server.stop()
-            throw GateError.configuration("cannot create a private directory in \(base)")
+                             session: String? = nil, journal: String? = nil, directory given: URL? = nil,
+                             credentialEnvironment: [String: String] = [:]) async throws -> EmbeddedGate {
+        let directory = try given ?? makePrivateDirectory()
+        let socket = directory.appendingPathComponent("gate.sock").path
+        let server: GateServer
+        do {
+            server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink),
+                                                upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns,
+                                                unixSocket: socket, credentialEnvironment: credentialEnvironment)
+        } catch {
+            if given == nil { try? FileManager.default.removeItem(at: directory) }
+            throw error
         }
-        let directory = URL(fileURLWithPath: String(cString: template))
         var tokenFile = identityTokenFile
         if tokenFile == nil {
             let placeholder = directory.appendingPathComponent("dev-identity-token")
@@ -65,15 +70,27 @@ public final class EmbeddedGate: Sendable {
         let registration = session.flatMap {
             try? GateRegistry.register(.init(url: server.url, session: $0, journal: journal, pid: getpid()))
         }
-        return EmbeddedGate(server: server, environment: environment, directory: directory, registration: registration)
+        return EmbeddedGate(server: server, environment: environment, directory: directory, socketPath: socket, registration: registration)
+    }
+
+    /// A new private directory (0700) in `$XDG_RUNTIME_DIR` or the temporary directory.
+    public static func makePrivateDirectory() throws -> URL {
+        let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()
+        try? FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var template = Array(URL(fileURLWithPath: base).appendingPathComponent("hrec-run-XXXXXX").path.utf8CString)
+        guard mkdtemp(&template) != nil else { throw GateError.configuration("cannot create a private directory in \(base)") }
+        return URL(fileURLWithPath: String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 
     private let registration: URL?
+    /// The gate's unix socket (same surface as the TCP port).
+    public let socketPath: String
 
-    private init(server: GateServer, environment: [String: String], directory: URL, registration: URL?) {
+    private init(server: GateServer, environment: [String: String], directory: URL, socketPath: String, registration: URL?) {
         self.server = server
         self.environment = environment
         self.directory = directory
+        self.socketPath = socketPath
         self.registration = registration
     }
 

@@ -64,9 +64,21 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         }
     }
 
+    /// `confinement:` of `hrec run` (docs/confinement.md): paths hidden besides the defaults,
+    /// default paths left visible.
+    public struct ConfinementSettings: Sendable, Equatable, Decodable {
+        public var hide: [String]?
+        public var expose: [String]?
+        public init(hide: [String]? = nil, expose: [String]? = nil) {
+            self.hide = hide
+            self.expose = expose
+        }
+    }
+
     public var identity: IdentitySettings?
     public var upstream: UpstreamSettings?
     public var journals: String?
+    public var confinement: ConfinementSettings?
 
     public init(identity: IdentitySettings? = nil, upstream: UpstreamSettings? = nil, journals: String? = nil) {
         self.identity = identity

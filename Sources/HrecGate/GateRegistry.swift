@@ -18,6 +18,20 @@ public enum GateRegistry {
         return URL(fileURLWithPath: "/tmp/hrec-\(getuid())/gates")
     }
 
+    /// Creates the directory (0700) if it is missing, so that a sandboxed command finds it hidden
+    /// rather than absent (and cannot create it to plant entries).
+    public static func prepareDirectory() throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    /// Whether `path` is owned by this user and not writable by group or others: entries and the
+    /// directory that holds them must be, or they are ignored (someone else could have planted them).
+    static func isPrivate(_ path: String) -> Bool {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return false }
+        return status.st_uid == geteuid() && status.st_mode & 0o022 == 0
+    }
+
     /// Registers a gate; returns the file to remove when it stops.
     @discardableResult
     public static func register(_ entry: Entry) throws -> URL {
@@ -34,8 +48,9 @@ public enum GateRegistry {
 
     /// The registered gates whose process is still alive.
     public static func entries() -> [Entry] {
+        guard isPrivate(directory.path), isPrivate(directory.deletingLastPathComponent().path) else { return [] }
         let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)) ?? []
-        return files.filter { $0.pathExtension == "json" }.compactMap { file in
+        return files.filter { $0.pathExtension == "json" && isPrivate($0.path) }.compactMap { file in
             guard let data = FileManager.default.contents(atPath: file.path),
                   let entry = try? JSONDecoder().decode(Entry.self, from: data) else { return nil }
             return kill(entry.pid, 0) == 0 ? entry : nil

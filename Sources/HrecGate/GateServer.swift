@@ -16,11 +16,12 @@ public final class GateServer: Sendable {
     /// - Throws: when the address cannot be bound.
     public static func start(host: String, port: Int, identity: GateIdentity, journals: GateJournals,
                              upstreamURL: String, credential: UpstreamCredential, policy: any RequestPolicy = AllowAll(),
-                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024) async throws -> GateServer {
+                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024,
+                             unixSocket: String? = nil, credentialEnvironment: [String: String] = [:]) async throws -> GateServer {
         var logger = Logger(label: "hrec.gate")
         logger.logLevel = ProcessInfo.processInfo.environment["HREC_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         let responder = GateResponder(identity: identity, sessions: GateSessions(), journals: journals,
-                                      upstream: UpstreamClient(baseURL: upstreamURL), authorizer: UpstreamAuthorizer(credential),
+                                      upstream: UpstreamClient(baseURL: upstreamURL), authorizer: UpstreamAuthorizer(credential, environment: credentialEnvironment),
                                       policy: policy, logger: logger, responseBodyCap: responseBodyCap,
                                       dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL), desk: ApprovalDesk())
         let (stream, continuation) = AsyncStream<Int>.makeStream()
@@ -29,15 +30,35 @@ public final class GateServer: Sendable {
                                   continuation.yield(channel.localAddress?.port ?? port)
                                   continuation.finish()
                               }, logger: logger)
+        // The same responder on a unix socket: how a sandboxed command reaches the gate.
+        let (socketStream, socketContinuation) = AsyncStream<Bool>.makeStream()
+        let socketApp = unixSocket.map { path in
+            Application(responder: responder, configuration: .init(address: .unixDomainSocket(path: path), serverName: "hrec-gate"),
+                        onServerRunning: { _ in
+                            socketContinuation.yield(true)
+                            socketContinuation.finish()
+                        }, logger: logger)
+        }
+        if socketApp == nil { socketContinuation.finish() }
         let task = Task {
-            defer { continuation.finish() }
-            try await app.runService(gracefulShutdownSignals: [])
+            defer {
+                continuation.finish()
+                socketContinuation.finish()
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+                if let socketApp { group.addTask { try await socketApp.runService(gracefulShutdownSignals: []) } }
+                try await group.next()
+                group.cancelAll()
+            }
         }
         var bound: Int?
         for await value in stream { bound = value }
-        guard let bound else {
+        var socketBound = socketApp == nil
+        for await value in socketStream { socketBound = value }
+        guard let bound, socketBound else {
             task.cancel()
-            throw GateError.configuration("cannot listen on \(host):\(port)")
+            throw GateError.configuration(bound == nil ? "cannot listen on \(host):\(port)" : "cannot listen on \(unixSocket ?? "")")
         }
         return GateServer(host: host, port: bound, task: task, journals: journals)
     }

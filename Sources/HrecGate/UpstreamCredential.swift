@@ -16,9 +16,13 @@ public enum UpstreamCredential: Sendable {
 public actor UpstreamAuthorizer {
     private let credential: UpstreamCredential
     private var cached: (token: String, until: Date)?
+    /// Credential variables removed from hrec's own environment (so the recorded command cannot
+    /// read them from /proc), given back to the access-token command only.
+    private let environment: [String: String]
 
-    public init(_ credential: UpstreamCredential) {
+    public init(_ credential: UpstreamCredential, environment: [String: String] = [:]) {
         self.credential = credential
+        self.environment = environment
     }
 
     /// The header line, or nil for `.none`.
@@ -34,6 +38,9 @@ public actor UpstreamAuthorizer {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", command]
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            }
             let pipe = Pipe()
             process.standardOutput = pipe
             do { try process.run() } catch { throw GateError.configuration("cannot run access-token command '\(command)'") }

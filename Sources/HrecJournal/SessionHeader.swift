@@ -22,6 +22,8 @@ public struct SessionHeader: Sendable, Equatable, Codable {
     public var hrecVersion: String
     /// SHA-256 of the policy in force, lower-case hex, when a gate runs.
     public var policyDigest: String?
+    /// How the command was confined; nil in journals written before confinement existed.
+    public var confinement: Confinement?
     /// Ed25519 public key that signs this journal's checkpoints, base64.
     public var signerPublicKey: String
     /// SHA-256 fingerprint of the signer key, `SHA256:` + hex.
@@ -30,7 +32,7 @@ public struct SessionHeader: Sendable, Equatable, Codable {
     public init(sessionID: SessionID, startedAtMicros: Int64, host: String, osUser: String,
                 identity: Identity? = nil, command: [String], cwd: String, term: String?,
                 size: TerminalSize?, environment: [String: String] = [:], hrecVersion: String,
-                policyDigest: String? = nil, signerPublicKey: String = "", signerFingerprint: String = "") {
+                policyDigest: String? = nil, confinement: Confinement? = nil, signerPublicKey: String = "", signerFingerprint: String = "") {
         self.formatVersion = JournalFormat.version
         self.sessionID = sessionID
         self.startedAtMicros = startedAtMicros
@@ -44,6 +46,7 @@ public struct SessionHeader: Sendable, Equatable, Codable {
         self.environment = environment
         self.hrecVersion = hrecVersion
         self.policyDigest = policyDigest
+        self.confinement = confinement
         self.signerPublicKey = signerPublicKey
         self.signerFingerprint = signerFingerprint
     }

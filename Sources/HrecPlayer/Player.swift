@@ -301,6 +301,7 @@ public final class Player {
             "size       \(session.timeline.initialSize.columns)x\(session.timeline.initialSize.rows)",
             "position   \(PlayerState.clock(state.position, exact: true)) (\(state.position) µs, step \(state.shownSteps) of \(state.stepTimes.count))",
             "queries    \(session.accesses.count), events \(session.events.count)",
+            "confined   \(header.confinement.map { $0.summary } ?? "unknown (recorded before confinement)")",
             "signer     \(report.signerFingerprint ?? "?")\(report.signerTrusted ? " (trusted)" : " (NOT trusted)")",
             "integrity  \(session.verificationProblem ?? "OK: \(report.intactFrames) frames, chain \(report.chainHead.prefix(16))")",
             "keyframes  \(build.keyframes)\(build.done ? "" : " (building: \(build.covered) of \(state.stepTimes.count) steps)")",

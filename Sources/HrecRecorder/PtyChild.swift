@@ -26,7 +26,9 @@ final class PtyChild {
 
     /// Forks and execs `command` on a new pty of `size` (fork/exec happens in C: `hrec_spawn_pty`).
     /// - Throws: `RecorderError.cannotRun` when exec fails (e.g. the command does not exist).
-    init(command: [String], environment: [String: String], size: TerminalSize?) throws(RecorderError) {
+    /// `keep` is passed to the command as descriptor 3 (the sandbox's report pipe); every other
+    /// descriptor but the pty is closed before exec.
+    init(command: [String], environment: [String: String], size: TerminalSize?, keep: FileDescriptor? = nil) throws(RecorderError) {
         precondition(!command.isEmpty, "empty command")
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -38,7 +40,7 @@ final class PtyChild {
         var masterFD: Int32 = -1
         // execvpe searches the PATH of the environment it is given; make it the child's PATH.
         let pid = withUnsafePointer(to: &window) { windowPointer in
-            hrec_spawn_pty(command[0], argv, envp, windowPointer, &masterFD)
+            hrec_spawn_pty(command[0], argv, envp, windowPointer, keep?.rawValue ?? -1, &masterFD)
         }
         guard pid > 0 else { throw .cannotRun(command: command[0], errno: .current) }
         self.pid = pid
@@ -61,6 +63,9 @@ final class PtyChild {
     /// Sends `signal` to the child's process group (the session it leads), falling back to the child.
     func send(_ signal: Int32) {
         guard status == nil else { return }
+        // In a sandbox the command runs in a process group of its own, in the terminal's foreground.
+        let foreground = hrec_foreground_group(master.rawValue)
+        if foreground > 0 && foreground != pid { kill(-foreground, signal) }
         if kill(-pid, signal) != 0 { kill(pid, signal) }
     }
 

@@ -1,4 +1,6 @@
+import CPosix
 import Foundation
+import HrecConfinement
 import HrecJournal
 #if canImport(Glibc)
 import Glibc
@@ -21,6 +23,10 @@ public final class RecordingSession: @unchecked Sendable {
         public var removedEnvironment: Set<String> = []
         public var identity: Identity?
         public var policyDigest: String?
+        /// The sandbox the command runs in; nil runs it unconfined (`confinement` then says why).
+        public var sandbox: Sandbox?
+        /// What the header records about confinement (defaults to the sandbox's own account).
+        public var confinement: Confinement?
         public var hrecVersion: String
         public var signer: JournalSigner
 
@@ -62,12 +68,17 @@ public final class RecordingSession: @unchecked Sendable {
             osUser: Self.userName(), identity: options.identity, command: options.command,
             cwd: FileManager.default.currentDirectoryPath, term: environment["TERM"], size: terminal?.size,
             environment: EnvironmentAllowlist.filter(environment), hrecVersion: options.hrecVersion,
-            policyDigest: options.policyDigest)
+            policyDigest: options.policyDigest, confinement: options.confinement ?? options.sandbox?.plan.record)
         do {
             sink = try JournalAppender(url: journalURL, header: header, signer: options.signer, clock: clock)
         } catch {
             throw .journal(error)
         }
+    }
+
+    /// Sets the sandbox the command runs in (call before `run`, once its sockets exist).
+    public func confine(_ sandbox: Sandbox) {
+        options.sandbox = sandbox
     }
 
     /// Adds variables to the child's environment (call before `run`).
@@ -98,8 +109,12 @@ public final class RecordingSession: @unchecked Sendable {
         if let size { sink.append(.resize(size)) }
 
         let child: PtyChild
+        let report: SandboxReportPipe?
         do {
-            child = try PtyChild(command: options.command, environment: environment, size: size)
+            report = try options.sandbox.map { _ throws(RecorderError) in try SandboxReportPipe() }
+            let argv = options.sandbox?.argv(for: options.command) ?? options.command
+            child = try PtyChild(command: argv, environment: environment, size: size, keep: report?.writeEnd)
+            report?.closeWriteEnd()
         } catch {
             sink.append(.marker("cannot run '\(options.command[0])': \(error)"))
             _ = try? close(status: nil, reason: error.description)
@@ -124,12 +139,38 @@ public final class RecordingSession: @unchecked Sendable {
             throw error
         }
         relay.run()
-        let status = child.wait()
+        var status = child.wait()
         child.master.close()
         terminal?.restore()
-        let reason = relay.terminatedBy.map { "hrec received signal \($0)" }
+        var reason = relay.terminatedBy.map { "hrec received signal \($0)" }
+        if let report {
+            (status, reason) = settle(report.read(), sandboxStatus: status, reason: reason)
+        }
         let summary = try close(status: status, reason: reason)
         return Outcome(exitStatus: status.shellStatus, journal: journalURL, summary: summary)
+    }
+
+    /// The command's own status from the sandbox's report, with what the sandbox did journaled.
+    private func settle(_ report: SandboxReport?, sandboxStatus: PtyChild.ExitStatus,
+                        reason: String?) -> (PtyChild.ExitStatus, String?) {
+        guard let report else {
+            sink.append(.marker("confinement: the sandbox ended without reporting the command's status (bwrap: \(sandboxStatus))"))
+            return (sandboxStatus, reason ?? "the sandbox ended without a report")
+        }
+        if report.endedProcesses > 0 {
+            let count = report.endedProcesses
+            sink.append(.marker("confinement: ended \(count) process\(count == 1 ? "" : "es") the command left running"))
+        }
+        switch report.status {
+        case let .exited(code):
+            return (.exited(code), reason)
+        case let .signaled(signal):
+            return (.signaled(signal), reason)
+        case let .cannotRun(errno):
+            let message = "cannot run '\(options.command[0])': \(Errno(errno))"
+            sink.append(.marker(message))
+            return (.exited(127), reason ?? message)
+        }
     }
 
     private func close(status: PtyChild.ExitStatus?, reason: String?) throws(RecorderError) -> JournalWriter.Summary {

@@ -47,6 +47,8 @@ struct InfoCommand: ParsableCommand {
                 "truncated": reader.isTruncated, "integrity": integrity, "intact": report.isIntact,
                 "chainHead": report.chainHead, "signer": report.signerFingerprint ?? "",
                 "exit": exit,
+                "confinement": header.confinement.map { $0.summary } ?? "unknown (recorded before confinement)",
+                "confined": header.confinement?.isConfined ?? false,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
@@ -65,6 +67,7 @@ struct InfoCommand: ParsableCommand {
             cwd        \(header.cwd)
             terminal   \(header.term ?? "-") \(header.size.map { "\($0.columns)x\($0.rows)" } ?? "(not a tty)")
             exit       \(exit)
+            confined   \(header.confinement.map { $0.summary } ?? "unknown (recorded before confinement)")
             records    \(kinds)
             size       \(reader.fileSize) bytes on disk for \(rawOutput) output + \(rawInput) input bytes (\(ratio)), \(reader.frames.count) frames
             integrity  \(integrity)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecConfinement
 import HrecGate
 import HrecJournal
 import HrecPolicy
@@ -38,6 +39,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Do not print the journal path at the end.")
     var quiet = false
 
+    @Flag(name: .customLong("unconfined"), help: "Run the command without the sandbox (it can then read hrec's key and your credentials, and reach the network directly); the journal says so.")
+    var unconfined = false
+
     @Option(name: .customLong("signing-key"), help: ArgumentHelp("Ed25519 signing key file (default: ~/.config/hrec/signing-key, created on first use).", valueName: "FILE"))
     var signingKey: String?
 
@@ -49,10 +53,15 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else { throw ValidationError("name the command to run after --, e.g. hrec run -- bash") }
+        // Before anything secret is read: nothing of the person's may be read out of this process.
+        ProcessHardening.makeNonDumpable()
+        let personEnvironment = ProcessInfo.processInfo.environment
+        let credentialEnvironment = ProcessHardening.takeEnvironment(EmbeddedGate.removedEnvironment.subtracting(["BIGQUERY_EMULATOR_HOST"]))
         let signer = try signingKey.map { try JournalSigner(contentsOf: URL(fileURLWithPath: $0)) } ?? JournalSigner.loadOrCreate()
         var options = RecordingSession.Options(command: argv, hrecVersion: Hrec.version, signer: signer)
         options.journal = journal
         options.recordInput = !noInput
+        options.removedEnvironment = EmbeddedGate.removedEnvironment
 
         let configuration = try gate.configuration()
         let requestPolicy = try gate.requestPolicy()
@@ -61,7 +70,19 @@ struct RunCommand: AsyncParsableCommand {
         let identityMode = try configuration.gateIdentity(devUser: osUser)
         if !gate.noGate {
             options.identity = try await startIdentity(identityMode)
-            options.removedEnvironment = EmbeddedGate.removedEnvironment
+        }
+        let directory: URL
+        do { directory = try EmbeddedGate.makePrivateDirectory() } catch { throw CLIError("\(error)") }
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var confinement: RunConfinement?
+        if unconfined {
+            options.confinement = .none(reason: "--unconfined")
+        } else {
+            let hrecFiles = [journal, signingKey, configuration.upstream?.serviceAccountKey].compactMap { $0 }
+            confinement = try RunConfinement(environment: personEnvironment, directory: directory, hrecFiles: hrecFiles,
+                                             readOnly: [gate.policyFile, gate.configFile].compactMap { $0 },
+                                             settings: configuration.confinement)
+            options.confinement = confinement?.plan.record
         }
         let session = try RecordingSession(options: options)
         var embedded: EmbeddedGate?
@@ -72,12 +93,26 @@ struct RunCommand: AsyncParsableCommand {
                     upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
                     policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
-                    session: session.sessionID.description, journal: session.journalURL.path)
+                    session: session.sessionID.description, journal: session.journalURL.path,
+                    directory: directory, credentialEnvironment: credentialEnvironment)
             } catch {
                 session.sink.abandon()
                 throw CLIError("cannot start the BigQuery gate: \(error)")
             }
             session.addEnvironment(embedded?.environment ?? [:])
+        }
+        if var confinement {
+            if let embedded {
+                confinement.plan.relays.append(.init(port: embedded.server.port, socket: embedded.socketPath))
+            }
+            confinement.plan.hidden.append(session.journalURL.path)
+            do {
+                session.confine(try confinement.sandbox())
+            } catch {
+                await embedded?.stop()
+                session.sink.abandon()
+                throw error
+            }
         }
         let result: RecordingSession.Outcome
         do {

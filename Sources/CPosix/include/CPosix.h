@@ -11,8 +11,10 @@
 /// Returns the child's pid and stores the master in `*master`; on failure returns -1 with errno
 /// set: the errno of openpty/fork, or the errno with which exec failed in the child (reported
 /// through a close-on-exec pipe), in which case the child has already been reaped.
+/// Every descriptor but 0, 1 and 2 is closed in the child before exec (close_range), except
+/// `keep_fd` when it is not -1: that one is passed on as descriptor 3.
 pid_t hrec_spawn_pty(const char *path, char *const argv[], char *const envp[],
-                     const struct winsize *size, int *master);
+                     const struct winsize *size, int keep_fd, int *master);
 
 /// ioctl(TIOCGWINSZ). Returns 0 or -1 with errno.
 int hrec_get_winsize(int fd, struct winsize *size);
@@ -35,5 +37,18 @@ int hrec_pipe_nonblocking(int fds[2]);
 
 /// Restores the default disposition of `signals`.
 void hrec_reset_signals(const int *signals, int count);
+
+/// prctl(PR_SET_DUMPABLE, 0): no core dumps, no ptrace or /proc/PID/mem by same-uid processes.
+int hrec_make_nondumpable(void);
+
+/// Overwrites the value of the environment variable `name` in place (so /proc/PID/environ no
+/// longer shows it) and removes it from the environment.
+void hrec_scrub_environment_variable(const char *name);
+
+/// pipe2(O_CLOEXEC). Returns 0 or -1 with errno.
+int hrec_pipe_cloexec(int fds[2]);
+
+/// The terminal's foreground process group (tcgetpgrp), or -1 with errno.
+pid_t hrec_foreground_group(int fd);
 
 #endif

@@ -1,0 +1,176 @@
+"""Confinement (issue 12, docs/confinement.md): the command under `hrec run` is the adversary.
+One agent tries every escape; each must fail, the session must end normally, the journal must
+verify, and normal BigQuery work through the gate must still work."""
+import json
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import pytest
+
+import hrec_journal
+from conftest import HREC, ROOT, hrec
+
+AGENTS = ROOT / "Tests" / "EndToEnd" / "agents"
+ISS, AUD = "https://issuer.hrec.test", "hrec-gate"
+ESCAPES = {
+    "read-signing-key", "read-trusted-signers", "read-gate-credential", "run-access-token-command", "read-gcloud-adc",
+    "read-aws-credentials", "truncate-journal", "write-journal", "delete-journal", "connect-upstream", "connect-metadata",
+    "connect-local-server", "kill-9-hrec", "kill-stop-hrec", "read-hrec-environ", "read-hrec-mem", "ptrace-hrec",
+    "accept-inherited", "plant-registry", "start-survivor",
+}
+
+
+class Listener:
+    """A TCP server on the host's loopback that counts the connections it receives."""
+
+    def __init__(self):
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.port = self.socket.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self.serve, daemon=True).start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.socket.accept()
+            except OSError:
+                return
+            self.connections += 1
+            conn.close()
+
+
+def wait_for(path, timeout=60):
+    deadline = time.time() + timeout
+    while not path.exists():
+        assert time.time() < deadline, f"{path.name} never appeared"
+        time.sleep(0.05)
+
+
+def test_every_escape_fails_and_normal_work_goes_on(tmp_path, hrec_env, issuer, emulator):
+    home, share, runtime = tmp_path / "home", tmp_path / "share", tmp_path / "runtime"
+    for directory in (home, share, runtime):
+        directory.mkdir(mode=0o700)
+    (home / ".config" / "gcloud").mkdir(parents=True)
+    (home / ".config" / "gcloud" / "application_default_credentials.json").write_text('{"refresh_token": "person-secret"}')
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text("[default]\naws_secret_access_key = person-secret\n")
+    upstream_token = tmp_path / "upstream-token"
+    upstream_token.write_text("gate-upstream-secret\n")
+    token = tmp_path / "id-token"
+    token.write_text(issuer(sub="alice", email="alice@example.com", iss=ISS, aud=AUD) + "\n")
+    config = tmp_path / "gate.yaml"
+    config.write_text(f"identity:\n  issuer: {ISS}\n  audience: [{AUD}]\n  jwks: {issuer.keys / 'jwks.json'}\n"
+                      f"upstream:\n  url: {emulator.url}\n  project: test-proj\n  access_token_command: cat {upstream_token}\n"
+                      f"confinement:\n  hide: [{upstream_token}]\n")
+    trap, local = Listener(), Listener()
+    journal = tmp_path / "agent.hrec"
+    env = dict(hrec_env, HOME=str(home), XDG_RUNTIME_DIR=str(runtime), ESCAPE_SHARE=str(share),
+               ESCAPE_KEY=str(tmp_path / "config" / "hrec" / "signing-key"),
+               ESCAPE_TRUSTED=str(tmp_path / "config" / "hrec" / "trusted-signers"),
+               ESCAPE_GATE_CREDENTIAL=str(upstream_token), ESCAPE_TOKEN_COMMAND=f"cat {upstream_token}",
+               ESCAPE_UPSTREAM_PORT=emulator.url.rsplit(":", 1)[1], ESCAPE_LOCAL_PORT=str(local.port),
+               ESCAPE_TRAP_PORT=str(trap.port), GOOGLE_OAUTH_ACCESS_TOKEN="person-oauth-token")
+    (tmp_path / "config" / "hrec" / "trusted-signers").mkdir(parents=True)
+    (tmp_path / "config" / "hrec" / "trusted-signers" / "auditor.pub").write_text("trusted\n")
+
+    process = subprocess.Popen([HREC, "run", "-q", "--journal", str(journal), "--gate-config", str(config),
+                                "--identity-token", str(token), "--", sys.executable, str(AGENTS / "escape_agent.py")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    (share / "hrec.pid").write_text(str(process.pid))
+    wait_for(share / "planted")
+    listed = hrec("approvals", "list", "--identity-token", str(token), env=env, timeout=30)
+    (share / "listed").touch()
+    out, err = process.communicate(timeout=180)
+    out, err = out.decode(), err.decode()
+    assert process.returncode == 0, out + err
+    assert "AGENT DONE" in out and "NORMAL bigquery 4 rows" in out, out + err
+
+    outcomes = {}
+    for line in out.splitlines():
+        if line.startswith("ESCAPE "):
+            _, name, outcome, *detail = line.split(" ", 3)
+            outcomes[name] = (outcome, " ".join(detail))
+    assert set(outcomes) == ESCAPES, out
+    escaped = {name: detail for name, (outcome, detail) in outcomes.items() if outcome != "blocked"}
+    assert escaped == {}, out
+
+    assert trap.connections == 0 and local.connections == 0
+    assert "planted" not in listed.stdout.decode() + listed.stderr.decode()
+    assert hrec("verify", str(journal), env=env).returncode == 0
+    parsed = hrec_journal.read(journal)
+    header = hrec_journal.json_records(parsed, "header")[0]
+    assert header["confinement"]["mechanism"] == "bubblewrap"
+    assert "net" in header["confinement"]["namespaces"]
+    assert str(upstream_token) in header["confinement"]["hidden"]
+    markers = [payload.decode() for kind, _, payload in parsed.records if kind == "marker"]
+    assert any("ended 1 process the command left running" in m for m in markers), markers
+    end = hrec_journal.json_records(parsed, "end")[0]
+    assert end["exitStatus"] == 0
+    time.sleep(0.2)
+    assert subprocess.run(["pgrep", "-f", "sleep 31.7"], capture_output=True).returncode == 1
+    assert not (share / "survived").exists()
+    # The person's token was scrubbed from hrec's own environment and never reached the child.
+    assert "person-oauth-token" not in out
+
+
+def test_the_person_can_see_the_journal_but_the_agent_never_could(tmp_path, hrec_env):
+    journal = tmp_path / "s.hrec"
+    result = hrec("run", "-q", "--no-gate", "--journal", str(journal), "--", "sh", "-c",
+                  'cat "$HREC_JOURNAL" | wc -c; ls -A "$XDG_CONFIG_HOME/hrec" | wc -l', env=hrec_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().split() == ["0", "0"]
+    assert journal.stat().st_size > 0
+
+
+def test_unconfined_sessions_say_so(tmp_path, hrec_env):
+    journal = tmp_path / "u.hrec"
+    result = hrec("run", "-q", "--unconfined", "--no-gate", "--journal", str(journal), "--", "true", env=hrec_env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    header = hrec_journal.json_records(hrec_journal.read(journal), "header")[0]
+    assert header["confinement"] == {"mechanism": "none", "namespaces": [], "hidden": [], "network": "host", "reason": "--unconfined"}
+    info = hrec("info", str(journal), env=hrec_env).stdout.decode()
+    assert "confined   NONE (--unconfined)" in info
+
+
+def test_no_bubblewrap_refuses_with_one_line_naming_the_cause(tmp_path, hrec_env):
+    # A copy of hrec without hrec-sandbox beside it stands in for a machine that cannot confine.
+    lonely = tmp_path / "bin"
+    lonely.mkdir()
+    shutil.copy(HREC, lonely / "hrec")
+    result = subprocess.run([str(lonely / "hrec"), "run", "--no-gate", "--journal", str(tmp_path / "x.hrec"), "--", "true"],
+                            env=hrec_env, capture_output=True, timeout=60)
+    assert result.returncode != 0
+    lines = result.stderr.decode().strip().splitlines()
+    assert len(lines) == 1 and "cannot confine the command" in lines[0] and "--unconfined" in lines[0], lines
+    assert not (tmp_path / "x.hrec").exists()
+
+
+def test_confinement_holds_for_an_unprivileged_user(tmp_path):
+    base = pathlib.Path(tempfile.mkdtemp(prefix="hrec-nobody-"))
+    try:
+        base.chmod(0o777)
+        for sub in ("home", "config", "data"):
+            (base / sub).mkdir(mode=0o777)
+        env = {"PATH": os.environ["PATH"], "HOME": str(base / "home"), "XDG_CONFIG_HOME": str(base / "config"),
+               "XDG_DATA_HOME": str(base / "data"), "TERM": "xterm"}
+        script = ('cat "$XDG_CONFIG_HOME/hrec/signing-key" 2>/dev/null | wc -c; '
+                  ': > "$HREC_JOURNAL" 2>/dev/null && echo wrote || echo refused; id -u')
+        result = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", HREC, "run", "-q", "--no-gate",
+                                 "--journal", str(base / "data" / "n.hrec"), "--", "sh", "-c", script],
+                                env=env, capture_output=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.decode().split() == ["0", "refused", "65534"]
+        verified = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", HREC, "verify",
+                                   str(base / "data" / "n.hrec")], env=env, capture_output=True, timeout=60)
+        assert verified.returncode == 0, verified.stdout + verified.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
