@@ -8,7 +8,7 @@ extension GateResponder {
     /// is a short-lived opaque gate token bound to that identity. Refusals are a plain OAuth
     /// `invalid_grant`; the reason goes to the log and the journal only.
     func exchangeToken(_ request: Request, context: GateRequestContext) async -> Response {
-        let clientIP = context.remoteAddress?.ipAddress
+        let clientIP = context.clientIP
         let userAgent = request.headers[.userAgent]
         let sink = try? await journals.gateSink()
         let form: [String: String]

@@ -14,6 +14,13 @@ public struct GateRequestContext: RequestContext {
         remoteAddress = source.channel.remoteAddress
     }
 
+    /// The caller's IP address. A caller on the embedded gate's unix socket is the sandboxed
+    /// command, relayed from its own loopback: 127.0.0.1 as it sees itself (docs/gate-events.md).
+    public var clientIP: String? {
+        if case .unixDomainSocket = remoteAddress { return "127.0.0.1" }
+        return remoteAddress?.ipAddress
+    }
+
     /// 256 MiB: large insertAll bodies pass; larger is refused.
     public var maxUploadSize: Int { 256 << 20 }
 }
@@ -47,7 +54,7 @@ public struct GateResponder: HTTPResponder {
         if path.hasPrefix("/hrec/v1/approvals") { return await approvalsAPI(request) }
         let requestID = UUID().uuidString.lowercased()
         let method = request.method.rawValue
-        let clientIP = context.remoteAddress?.ipAddress
+        let clientIP = context.clientIP
         let userAgent = request.headers[.userAgent]
         var session: GateSession?
         if let token = bearerToken(request) { session = await sessions.session(for: token) }

@@ -9,6 +9,8 @@ final class PtyChild {
     let pid: pid_t
     let master: FileDescriptor
     private(set) var status: ExitStatus?
+    /// Whether the child is bubblewrap running the command in a sandbox.
+    private let sandboxed: Bool
 
     /// How the child ended.
     enum ExitStatus: Equatable {
@@ -28,7 +30,9 @@ final class PtyChild {
     /// - Throws: `RecorderError.cannotRun` when exec fails (e.g. the command does not exist).
     /// `keep` is passed to the command as descriptor 3 (the sandbox's report pipe); every other
     /// descriptor but the pty is closed before exec.
-    init(command: [String], environment: [String: String], size: TerminalSize?, keep: FileDescriptor? = nil) throws(RecorderError) {
+    init(command: [String], environment: [String: String], size: TerminalSize?, keep: FileDescriptor? = nil,
+         sandboxed: Bool = false) throws(RecorderError) {
+        self.sandboxed = sandboxed
         precondition(!command.isEmpty, "empty command")
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -61,11 +65,17 @@ final class PtyChild {
     }
 
     /// Sends `signal` to the child's process group (the session it leads), falling back to the child.
+    /// In a sandbox the command runs in a process group of its own, in the terminal's foreground,
+    /// while the child is bubblewrap: polite signals go to that foreground group only (bubblewrap
+    /// would die at once and take the command with it before it could answer); SIGKILL ends the
+    /// sandbox as a whole.
     func send(_ signal: Int32) {
         guard status == nil else { return }
-        // In a sandbox the command runs in a process group of its own, in the terminal's foreground.
-        let foreground = hrec_foreground_group(master.rawValue)
-        if foreground > 0 && foreground != pid { kill(-foreground, signal) }
+        let foreground = sandboxed ? hrec_foreground_group(master.rawValue) : -1
+        if foreground > 0 && foreground != pid {
+            kill(-foreground, signal)
+            if signal != SIGKILL { return }
+        }
         if kill(-pid, signal) != 0 { kill(pid, signal) }
     }
 

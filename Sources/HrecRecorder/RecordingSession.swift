@@ -113,7 +113,8 @@ public final class RecordingSession: @unchecked Sendable {
         do {
             report = try options.sandbox.map { _ throws(RecorderError) in try SandboxReportPipe() }
             let argv = options.sandbox?.argv(for: options.command) ?? options.command
-            child = try PtyChild(command: argv, environment: environment, size: size, keep: report?.writeEnd)
+            child = try PtyChild(command: argv, environment: environment, size: size, keep: report?.writeEnd,
+                                 sandboxed: options.sandbox != nil)
             report?.closeWriteEnd()
         } catch {
             sink.append(.marker("cannot run '\(options.command[0])': \(error)"))

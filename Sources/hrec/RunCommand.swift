@@ -53,6 +53,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else { throw ValidationError("name the command to run after --, e.g. hrec run -- bash") }
+        try CommandLookup.check(argv[0], path: ProcessInfo.processInfo.environment["PATH"])
         // Before anything secret is read: nothing of the person's may be read out of this process.
         ProcessHardening.makeNonDumpable()
         let personEnvironment = ProcessInfo.processInfo.environment
