@@ -17,6 +17,7 @@ import pathlib
 import shutil
 import socket
 import ssl
+import stat
 import subprocess
 import threading
 
@@ -70,11 +71,12 @@ def serve(tls=None):
 
 
 @pytest.fixture
-def proxy(tmp_path, hrec_env, emulator):
-    """The proxy with a policy allowing the two local test servers, and the emulator's port fixed-denied."""
+def launch(tmp_path, hrec_env, emulator):
+    """Starts the proxy on a given address with a policy allowing two local test servers (TLS and plain)
+    and the emulator's port, which is also fixed-denied as the gate's upstream would be."""
     cert, key = self_signed(tmp_path)
-    tls, plain, other = serve((cert, key)), serve(), serve()
-    tls_port, plain_port, other_port = tls.server_address[1], plain.server_address[1], other.server_address[1]
+    servers = [serve((cert, key)), serve(), serve()]
+    tls_port, plain_port, other_port = (server.server_address[1] for server in servers)
     policy = tmp_path / "policy.yaml"
     policy.write_text(f"""default: allow
 network:
@@ -85,22 +87,39 @@ network:
     sessions = tmp_path / "sessions"
     sessions.mkdir()
     journal = sessions / "egress.hrec"
-    process = subprocess.Popen([HREC, "dev", "egress-proxy", "--policy", str(policy), "--listen", "127.0.0.1:0",
-                                "--journal", str(journal), "--deny-also", f"127.0.0.1:{emulator.port}"],
-                               env=hrec_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    address = process.stdout.readline().strip()
-    assert address.startswith("127.0.0.1:"), process.stderr.read()
+    processes = []
 
-    def stop():
+    def start(listen):
+        process = subprocess.Popen([HREC, "dev", "egress-proxy", "--policy", str(policy), "--listen", listen,
+                                    "--journal", str(journal), "--deny-also", f"127.0.0.1:{emulator.port}"],
+                                   env=hrec_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        processes.append(process)
+        address = process.stdout.readline().strip()
+        assert address, process.stderr.read()
+
+        def stop():
+            if process.poll() is None:
+                process.terminate()
+                assert process.wait(timeout=30) == 0, process.stderr.read()
+
+        return dict(address=address, cert=cert, tls_port=tls_port, plain_port=plain_port, other_port=other_port,
+                    emulator_port=emulator.port, journal=journal, sessions=sessions, stop=stop, env=hrec_env)
+
+    yield start
+    for process in processes:
         if process.poll() is None:
-            process.terminate()
-            assert process.wait(timeout=30) == 0, process.stderr.read()
-
-    yield dict(address=address, cert=cert, tls_port=tls_port, plain_port=plain_port, other_port=other_port,
-               emulator_port=emulator.port, journal=journal, sessions=sessions, stop=stop, env=hrec_env)
-    stop()
-    for server in (tls, plain, other):
+            process.kill()
+            process.wait()
+    for server in servers:
         server.shutdown()
+
+
+@pytest.fixture
+def proxy(launch):
+    proxy = launch("127.0.0.1:0")
+    assert proxy["address"].startswith("127.0.0.1:")
+    yield proxy
+    proxy["stop"]()
 
 
 def curl(*args, **proxies):
@@ -223,3 +242,55 @@ def test_exports_search_and_ls_show_connections(proxy):
     assert list(sessions) == ["egress.hrec"]
     # Connections are not tables, and their decisions are not the gate's.
     assert sessions["egress.hrec"]["tables"] == [] and sessions["egress.hrec"]["decisions"] == []
+
+
+@pytest.mark.parametrize("spelling", ["2852039166", "0xa9fea9fe", "0251.0376.0251.0376", "[::ffff:169.254.169.254]",
+                                      "METADATA.GOOGLE.INTERNAL.", "169.254.169.254."])
+def test_every_spelling_of_the_metadata_server_is_refused(proxy, spelling):
+    answer = connect_raw(proxy["address"], f"{spelling}:80")
+    assert answer.startswith("HTTP/1.1 403 Forbidden\r\n") and "(rule hrec:metadata:" in answer, answer
+
+
+@pytest.mark.parametrize("spelling", ["2130706433", "0x7f000001", "127.1", "[::ffff:127.0.0.1]", "0.0.0.0", "[::]"])
+def test_every_spelling_of_a_local_address_is_refused(proxy, spelling):
+    answer = connect_raw(proxy["address"], f"{spelling}:{proxy['other_port']}")
+    assert answer.startswith("HTTP/1.1 403 Forbidden\r\n") and "(rule hrec:local-address:" in answer, answer
+
+
+def test_oversized_and_malformed_requests_get_clear_errors(proxy):
+    host, port = proxy["address"].rsplit(":", 1)
+    for request, status in [(b"CONNECT a.example:443 HTTP/1.1\r\nX: " + b"a" * 20000, b"431"),
+                            (b"GET /local HTTP/1.1\r\n\r\n", b"400"), (b"\x16\x03\x01\x00", b"400")]:
+        with socket.create_connection((host, int(port)), timeout=20) as s:
+            s.sendall(request)
+            answer = b""
+            while chunk := s.recv(4096):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 " + status) and b"\r\n\r\nhrec: " in answer, answer
+    proxy["stop"]()
+    assert net_events(proxy) == []
+
+
+def test_unix_socket_listener_tunnels_tls(launch, tmp_path):
+    path = tmp_path / "run" / "egress.sock"
+    path.parent.mkdir(mode=0o700)
+    proxy = launch(f"unix:{path}")
+    assert proxy["address"] == f"unix:{path}"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with socket.socket(socket.AF_UNIX) as raw:
+        raw.settimeout(20)
+        raw.connect(str(path))
+        raw.sendall(f"CONNECT 127.0.0.1:{proxy['tls_port']} HTTP/1.1\r\n\r\n".encode())
+        assert raw.recv(4096) == b"HTTP/1.1 200 Connection established\r\n\r\n"
+        context = ssl.create_default_context(cafile=str(proxy["cert"]))
+        with context.wrap_socket(raw, server_hostname="127.0.0.1") as tls:
+            tls.sendall(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+            answer = b""
+            while chunk := tls.recv(65536):
+                answer += chunk
+    assert answer.endswith(b"\r\n\r\n" + BODY)
+    proxy["stop"]()
+    assert not path.exists()
+    [event] = net_events(proxy)
+    assert (event["decision"], event["protocol"], event["outcome"]) == ("allow", "connect", "closed")
+    assert event["bytesDown"] > len(BODY)
