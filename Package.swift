@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "HrecSQLTests", dependencies: ["HrecSQL"]),
         .testTarget(name: "HrecPolicyTests", dependencies: ["HrecPolicy", "HrecTestSupport"]),
         .testTarget(name: "HrecGateTests", dependencies: ["HrecGate", "HrecTestSupport"]),
-        .testTarget(name: "HrecEgressTests", dependencies: ["HrecEgress", "HrecPolicy"]),
+        .testTarget(name: "HrecEgressTests", dependencies: [
+            "HrecEgress", "HrecPolicy", "HrecJournal", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "HrecPlayerTests", dependencies: ["HrecPlayer", "HrecTestSupport"]),
         .testTarget(name: "HrecExportTests", dependencies: ["HrecExport", "HrecTestSupport"]),
         .testTarget(name: "HrecCLITests", dependencies: ["HrecTestSupport"]),

@@ -53,6 +53,9 @@ public final class EgressProxy: Sendable {
         public var connectTimeout = TimeAmount.seconds(10)
         /// Write buffer bounds per channel: reading from the other side stops above `high`.
         public var waterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 32 * 1024, high: 128 * 1024)
+        /// Clients served at once; more are closed on accept, so the command cannot exhaust hrec's
+        /// descriptors (each tunnel holds two).
+        public var maxConnections = 256
 
         /// The defaults.
         public init() {}
@@ -82,7 +85,9 @@ public final class EgressProxy: Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark, value: limits.waterMark)
             .childChannelInitializer { channel in
-                registry.add(channel)
+                guard registry.add(channel, limit: limits.maxConnections) else {
+                    return channel.eventLoop.makeFailedFuture(ChannelError.inappropriateOperationForState)  // the bootstrap closes it
+                }
                 channel.closeFuture.whenComplete { _ in registry.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
@@ -144,6 +149,14 @@ public final class EgressProxy: Sendable {
 final class ClientRegistry: Sendable {
     let channels = Mutex<[ObjectIdentifier: any Channel]>([:])
 
-    func add(_ channel: any Channel) { channels.withLock { $0[ObjectIdentifier(channel)] = channel } }
+    /// Adds `channel` unless `limit` channels are open already.
+    func add(_ channel: any Channel, limit: Int) -> Bool {
+        channels.withLock { open in
+            guard open.count < limit else { return false }
+            open[ObjectIdentifier(channel)] = channel
+            return true
+        }
+    }
+
     func remove(_ channel: any Channel) { channels.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) } }
 }
