@@ -14,7 +14,8 @@ import Synchronization
 public final class EgressProxy: Sendable {
     /// Where the proxy listens.
     public enum Listen: Sendable, Equatable, CustomStringConvertible {
-        /// A unix socket (created 0600; an existing socket file there is replaced).
+        /// A unix socket (made 0600 once bound: put it in a 0700 directory the command cannot
+        /// write; an existing socket file there is replaced).
         case unix(path: String)
         /// A TCP address; port 0 picks a free one (`address` then holds it).
         case tcp(host: String, port: Int)

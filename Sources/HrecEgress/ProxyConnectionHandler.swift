@@ -24,6 +24,9 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
     private var outcome = "aborted"
     private var pending: [UInt8] = []
     private var upstream: (any Channel)?
+    private var handshakeDeadline: Scheduled<Void>?
+    /// The client closed its sending side while hrec was still connecting (passed on once relaying).
+    private var clientInputClosed = false
     private let tally = ConnectionTally()
 
     init(policy: NetworkPolicy, sink: any RecordSink, limits: EgressProxy.Limits) {
@@ -34,7 +37,7 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        context.eventLoop.assumeIsolated().scheduleTask(in: limits.handshakeTimeout) { [self] in
+        handshakeDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.handshakeTimeout) { [self] in
             if state == .handshaking { context.close(promise: nil) }
         }
         context.fireChannelActive()
@@ -57,7 +60,9 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if state == .relaying { context.fireUserInboundEventTriggered(event); return }
-        if let event = event as? ChannelEvent, event == .inputClosed { context.close(promise: nil) }
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            if state == .connecting { clientInputClosed = true } else { context.close(promise: nil) }
+        }
         if event is IdleStateHandler.IdleStateEvent { context.close(promise: nil) }
     }
 
@@ -66,6 +71,7 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        handshakeDeadline?.cancel()
         if state != .relaying { upstream?.close(promise: nil) }
         record()
         state = .finished
@@ -167,6 +173,7 @@ final class ProxyConnectionHandler: ChannelInboundHandler {
         pending = []
         client.start()
         server.start()
+        if clientInputClosed { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
     }
 
     private func refuse(context: ChannelHandlerContext, _ decision: NetworkDecision) {

@@ -95,6 +95,22 @@ import Testing
         #expect(events.map(\.outcome) == ["closed"])
     }
 
+    @Test func halfClosePassesThroughEvenWhileConnecting() async throws {
+        let upstream = try TestSocket.listen()
+        let (proxy, sink, port) = try await Self.start(allowing: [upstream.port])
+        let client = try TestSocket.connect(port: port)
+        try client.send("CONNECT 127.0.0.1:\(upstream.port) HTTP/1.1\r\n\r\nping")
+        client.shutdownWrite()
+        let server = try upstream.accept()
+        #expect(try server.readToEnd() == "ping")
+        try server.send("pong")
+        server.close()
+        #expect(try client.readToEnd() == "HTTP/1.1 200 Connection established\r\n\r\npong")
+        let events = try await sink.waitForEvents(1)
+        #expect(events.map { [$0.bytesUp, $0.bytesDown] } == [[4, 4]])
+        await proxy.stop()
+    }
+
     @Test func clientsBeyondTheLimitAreClosedOnAccept() async throws {
         var limits = EgressProxy.Limits()
         limits.maxConnections = 2

@@ -71,6 +71,9 @@ final class TestSocket: @unchecked Sendable {
         guard Glibc.send(descriptor, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { throw Failure("send failed: errno \(errno)") }
     }
 
+    /// Closes the sending side (the peer reads end of stream) and keeps receiving.
+    func shutdownWrite() { shutdown(descriptor, Int32(SHUT_WR)) }
+
     /// Exactly `count` bytes (fewer at end of stream).
     func read(count: Int) throws -> String {
         var result: [UInt8] = []
