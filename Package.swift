@@ -57,12 +57,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "HrecEgress", dependencies: [
+            "HrecJournal", "HrecPolicy",
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .target(name: "HrecPlayer", dependencies: ["HrecJournal", "HrecExport", "CVterm", "CNcurses", "CZstd", "CPosix"]),
         .target(name: "HrecExport", dependencies: [
             "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "hrec", dependencies: [
-            "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport",
+            "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport", "HrecEgress",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -80,6 +84,9 @@ let package = Package(
         .testTarget(name: "HrecSQLTests", dependencies: ["HrecSQL"]),
         .testTarget(name: "HrecPolicyTests", dependencies: ["HrecPolicy", "HrecTestSupport"]),
         .testTarget(name: "HrecGateTests", dependencies: ["HrecGate", "HrecTestSupport"]),
+        .testTarget(name: "HrecEgressTests", dependencies: [
+            "HrecEgress", "HrecPolicy", "HrecJournal", .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "HrecPlayerTests", dependencies: ["HrecPlayer", "HrecTestSupport"]),
         .testTarget(name: "HrecExportTests", dependencies: ["HrecExport", "HrecTestSupport"]),
         .testTarget(name: "HrecCLITests", dependencies: ["HrecTestSupport"]),

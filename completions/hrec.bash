@@ -302,7 +302,7 @@ _hrec_info() {
 
 _hrec_ls() {
     repeating_flags=()
-    non_repeating_flags=(--masked --json --version -h --help)
+    non_repeating_flags=(--masked --net-denied --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--index --user --since --until --command --table --decision --exit)
     __hrec_offer_flags_options -1
@@ -338,7 +338,7 @@ _hrec_ls() {
 
 _hrec_search() {
     repeating_flags=()
-    non_repeating_flags=(--masked --json --version -h --help)
+    non_repeating_flags=(--masked --net-denied --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--in --index --user --since --until --command --table --decision --exit)
     __hrec_offer_flags_options -1

@@ -3,8 +3,8 @@ import HrecJournal
 
 /// One data-access fact read from a gate event: who touched what, how, and what the policy said.
 ///
-/// This is the ONE place that knows the gate's event field names (docs/gate-events.md on the
-/// gate branch: `gate.request`, `gate.response`, `policy.decision`; approvals to come). Every field is optional and
+/// This is the ONE place that knows the gate's event field names (docs/gate-events.md:
+/// `gate.request`, `gate.response`, `policy.decision`, approvals, and the proxy's `net.connect`). Every field is optional and
 /// read tolerantly (several spellings, nested `principal`/`request`/`decision` objects, strings or
 /// arrays), so a change in the gate's schema is a change here only.
 public struct AccessEvent: Sendable, Equatable {
@@ -72,7 +72,16 @@ public struct AccessEvent: Sendable, Equatable {
         reason = fields.string("reason", "message", "decision.reason")
         requestID = fields.string("requestID", "requestId")
         policyDigest = fields.string("policyDigest")
+        if isNetwork, let host = fields.string("host"), let port = fields.string("port") {
+            // net.connect: the destination is the resource, the bytes are both directions.
+            endpoint = "net.connect"
+            self.resources = [host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"]
+            bytes = (fields.number("bytesUp") ?? 0) + (fields.number("bytesDown") ?? 0)
+        }
     }
+
+    /// Whether this is an egress proxy connection attempt (`net.connect`) rather than a BigQuery call.
+    public var isNetwork: Bool { type == "net.connect" }
 
     /// Whether this event says anything about data access (a decision, a statement or resources).
     public var isAccess: Bool {

@@ -30,7 +30,8 @@ public struct CSVTable: Sendable {
     }
 }
 
-/// `--format csv`: the access log, one row per BigQuery call (its gate events joined).
+/// `--format csv`: the access log, one row per BigQuery call (its gate events joined) and per
+/// egress proxy connection (`net.connect`: endpoint `net.connect`, resources `host:port`, bytes both ways).
 public struct AccessLogEncoder: SessionEncoder {
     /// The columns, in order.
     public static let columns = ["time", "principal_email", "subject", "client_ip", "session_id", "endpoint",

@@ -18,6 +18,8 @@ public struct CatalogFilter: Sendable {
     public var maskedOnly = false
     /// Only sessions whose command exited with this status.
     public var exitStatus: Int32?
+    /// Only sessions where the egress proxy denied a connection.
+    public var netDeniedOnly = false
 
     /// No conditions: every session.
     public init() {}
@@ -30,6 +32,7 @@ public struct CatalogFilter: Sendable {
         if let until, summary.startedAt >= until { return false }
         if let decision, !summary.decisions.contains(decision.lowercased()) { return false }
         if maskedOnly, !summary.masked { return false }
+        if netDeniedOnly, !summary.netDenied { return false }
         if let exitStatus, summary.exitStatus != exitStatus { return false }
         if let tableGlob, !summary.tables.contains(where: { fnmatch(tableGlob, $0, 0) == 0 }) { return false }
         if let commandPattern {

@@ -25,7 +25,7 @@ public final class SessionCatalog {
     }
 
     /// Bumped whenever the tables below change; an index of another version is rebuilt.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
     private let database: SQLiteDatabase
 
     /// Opens or creates the index at `url` (its directory is created).
@@ -41,7 +41,7 @@ public final class SessionCatalog {
                 CREATE TABLE sessions (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, session_id TEXT,
                   started INTEGER, duration INTEGER, user TEXT, os_user TEXT, host TEXT, command TEXT,
                   exit_status INTEGER, tables TEXT, decisions TEXT, masked INTEGER, events INTEGER,
-                  truncated INTEGER, policy_digest TEXT, error TEXT);
+                  truncated INTEGER, policy_digest TEXT, error TEXT, net_denied INTEGER);
                 CREATE INDEX sessions_started ON sessions(started);
                 CREATE TABLE texts (path TEXT, time INTEGER, source TEXT, text TEXT);
                 CREATE INDEX texts_path ON texts(path);
@@ -99,13 +99,13 @@ public final class SessionCatalog {
         }
         let s = digest.summary
         try database.query("""
-            INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)
+            INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
             """, [.text(path), .integer(stamp.size), .integer(stamp.mtime), .text(s.sessionID),
                   .integer(s.startedAtMicros), .integer(Int64(s.durationMicros)), .text(s.user), .text(s.osUser),
                   .text(s.host), .text(s.command), s.exitStatus.map { .integer(Int64($0)) } ?? .null,
                   .text(s.tables.joined(separator: "\n")), .text(s.decisions.joined(separator: "\n")),
                   .integer(s.masked ? 1 : 0), .integer(Int64(s.eventCount)), .integer(s.truncated ? 1 : 0),
-                  s.policyDigest.map { .text($0) } ?? .null])
+                  s.policyDigest.map { .text($0) } ?? .null, .integer(s.netDenied ? 1 : 0)])
         for text in digest.texts {
             try database.query("INSERT INTO texts VALUES (?, ?, ?, ?)",
                                [.text(path), .integer(Int64(text.time)), .text(text.source.rawValue), .text(text.text)])
@@ -149,6 +149,7 @@ public final class SessionCatalog {
             durationMicros: UInt64(row.integer(5)), user: row.text(6), osUser: row.text(7), host: row.text(8),
             command: row.text(9), exitStatus: row.optionalInteger(10).map { Int32($0) }, tables: list(11),
             decisions: list(12), masked: row.integer(13) != 0, eventCount: Int(row.integer(14)),
-            truncated: row.integer(15) != 0, policyDigest: row.optionalInteger(16) == nil ? nil : row.text(16))
+            truncated: row.integer(15) != 0, policyDigest: row.optionalInteger(16) == nil ? nil : row.text(16),
+            netDenied: row.integer(18) != 0)
     }
 }

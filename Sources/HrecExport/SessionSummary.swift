@@ -30,6 +30,8 @@ public struct SessionSummary: Sendable, Equatable {
     public var truncated: Bool
     /// The policy digest in force, when a gate ran.
     public var policyDigest: String?
+    /// Whether the egress proxy denied some connection (a `net.connect` event with `deny`).
+    public var netDenied = false
 
     /// The wall-clock start.
     public var startedAt: Date { Date(timeIntervalSince1970: Double(startedAtMicros) / 1_000_000) }
@@ -55,7 +57,7 @@ public struct SessionText: Sendable, Equatable {
 public struct JournalDigest: Sendable {
     public var summary: SessionSummary
     /// Every data access (a gate call's request, decision and response joined into one; see
-    /// `AccessLogMerger`) and every approval, in journal order.
+    /// `AccessLogMerger`), every approval and every `net.connect`, in journal order.
     public var accessEvents: [AccessEvent]
     public var texts: [SessionText]
 
@@ -92,15 +94,17 @@ public struct JournalDigest: Sendable {
         events += merger.finish()
         texts += screen.lines.map { SessionText(time: $0.time, source: .screen, text: $0.text) }
         let end = try? reader.endRecord()
+        let dataEvents = events.filter { !$0.isNetwork }
         summary = SessionSummary(
             path: reader.url.path, sessionID: header.sessionID.description,
             startedAtMicros: header.startedAtMicros, durationMicros: reader.duration,
             user: header.identity?.email ?? header.osUser, osUser: header.osUser, host: header.host,
             command: header.command.joined(separator: " "), exitStatus: end?.exitStatus,
-            tables: Array(Set(events.flatMap(\.resources))).sorted(),
-            decisions: Array(Set(events.compactMap(\.decision))).sorted(),
+            tables: Array(Set(dataEvents.flatMap(\.resources))).sorted(),
+            decisions: Array(Set(dataEvents.compactMap(\.decision))).sorted(),
             masked: events.contains { !$0.maskedColumns.isEmpty }, eventCount: eventCount,
-            truncated: reader.isTruncated, policyDigest: header.policyDigest)
+            truncated: reader.isTruncated, policyDigest: header.policyDigest,
+            netDenied: events.contains { $0.isNetwork && $0.decision == "deny" })
         accessEvents = events
         self.texts = texts
     }

@@ -44,6 +44,8 @@ public struct Policy: Sendable, Equatable {
     public var defaultMessage: String?
     public var rules: [Rule]
     public var masking: MaskingPolicy
+    /// The `network` section: what the egress proxy lets the recorded command reach.
+    public var network = NetworkPolicy()
     /// SHA-256 of the file's bytes (hex), recorded in journals.
     public var digest: String
 }

@@ -6,7 +6,8 @@ import Yams
 public enum PolicyParser {
     /// Top-level keys. `identity`, `upstream` and `journals` belong to the gate configuration in
     /// the same file (see docs/policy.md) and are checked by the gate.
-    static let topLevelKeys: Set<String> = ["version", "default", "default_message", "rules", "masking", "identity", "upstream", "journals", "confinement"]
+    static let topLevelKeys: Set<String> = ["version", "default", "default_message", "rules", "masking", "network", "identity", "upstream",
+                                            "journals", "confinement"]
     static let ruleKeys: Set<String> = ["id", "description", "match", "action", "message", "maximum_bytes_billed", "approvers", "approvals", "expiry", "notify"]
     static let matchKeys: Set<String> = ["kinds", "tables", "reads", "writes", "principals", "groups", "min_bytes"]
 
@@ -22,17 +23,7 @@ public enum PolicyParser {
     /// Parses policy text.
     public static func parse(_ text: String, path: String = "<policy>") throws(PolicyError) -> Policy {
         var context = Context()
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw PolicyError(path: path, issues: [Self.issue(from: error)])
-        } catch {
-            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "not YAML: \(error)")])
-        }
-        guard let root, case let .mapping(top) = root else {
-            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "the policy must be a mapping with rules")])
-        }
+        let (root, top) = try compose(text, path: path)
         context.checkKeys(top, allowed: topLevelKeys, in: "the policy")
         if let version = top["version"], context.int(version, "version") != 1 {
             context.report(version, "version must be 1")
@@ -54,9 +45,26 @@ public enum PolicyParser {
             context.issues.append(PolicyIssue(line: 0, column: 0, message: "rule id '\(rule.id)' is used twice"))
         }
         let masking = top["masking"].map { context.masking($0) } ?? MaskingPolicy()
+        let network = top["network"].map { context.network($0) } ?? NetworkPolicy()
         guard context.issues.isEmpty else { throw PolicyError(path: path, issues: context.issues) }
         let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
-        return Policy(defaultAction: defaultAction, defaultMessage: top["default_message"]?.string, rules: rules, masking: masking, digest: digest)
+        return Policy(defaultAction: defaultAction, defaultMessage: top["default_message"]?.string, rules: rules, masking: masking, network: network, digest: digest)
+    }
+
+    /// The YAML document of a policy file: its root node and top-level mapping.
+    static func compose(_ text: String, path: String) throws(PolicyError) -> (Node, Node.Mapping) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw PolicyError(path: path, issues: [Self.issue(from: error)])
+        } catch {
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "not YAML: \(error)")])
+        }
+        guard let root, case let .mapping(top) = root else {
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "the policy must be a mapping with rules")])
+        }
+        return (root, top)
     }
 
     static func issue(from error: YamlError) -> PolicyIssue {

@@ -28,6 +28,9 @@ struct CatalogOptions: ParsableArguments {
     @Flag(help: "Only sessions where some result was masked.")
     var masked = false
 
+    @Flag(name: .customLong("net-denied"), help: "Only sessions where the egress proxy denied a connection.")
+    var netDenied = false
+
     @Option(name: .customLong("exit"), help: ArgumentHelp("Only sessions whose command exited with this status.", valueName: "N"))
     var exitStatus: Int32?
 
@@ -48,6 +51,7 @@ struct CatalogOptions: ParsableArguments {
         filter.decision = decision?.lowercased()
         filter.maskedOnly = masked
         filter.exitStatus = exitStatus
+        filter.netDeniedOnly = netDenied
         return filter
     }
 

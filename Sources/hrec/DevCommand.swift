@@ -2,13 +2,13 @@ import ArgumentParser
 import Foundation
 import HrecGate
 
-/// `hrec dev`: a throwaway OIDC issuer for tests and demos (hidden).
+/// `hrec dev`: a throwaway OIDC issuer and the egress proxy alone, for tests and demos (hidden).
 struct DevCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev",
         abstract: "Test identity issuer: make keys and a JWKS, mint ID tokens. Not for real identities.",
         shouldDisplay: false,
-        subcommands: [Keys.self, Token.self])
+        subcommands: [Keys.self, Token.self, EgressProxyCommand.self])
 
     struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write rsa.pem, ec.pem and jwks.json into a directory.")

@@ -37,19 +37,8 @@ struct GateCommand: AsyncParsableCommand {
             upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential,
             policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun)
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
-        let (signals, continuation) = AsyncStream<Int32>.makeStream()
-        let sources = [SIGINT, SIGTERM].map { signal in
-            Foundation.signal(signal, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signal)
-            source.setEventHandler { continuation.yield(signal) }
-            source.resume()
-            return source
-        }
-        defer { sources.forEach { $0.cancel() } }
-        for await signal in signals {
-            FileHandle.standardError.write(Data("hrec gate: signal \(signal), stopping\n".utf8))
-            break
-        }
+        let signal = await TerminationSignal.wait()
+        FileHandle.standardError.write(Data("hrec gate: signal \(signal), stopping\n".utf8))
         await server.stop(reason: "gate stopped")
     }
 
