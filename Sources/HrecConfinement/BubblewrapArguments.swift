@@ -42,7 +42,7 @@ public struct BubblewrapArguments: Sendable {
         for path in plan.exposed where kind(path) != .missing { arguments += ["--ro-bind", path, path] }
         for path in hiddenDirectories { arguments += ["--remount-ro", path] }
         arguments += ["--as-pid-1", "--", sandboxInit, "--report-fd", "3"]
-        for relay in plan.relays { arguments += ["--relay", "\(relay.port)=\(relay.socket)"] }
+        for relay in plan.relays { arguments += ["--relay", "\(relay.address):\(relay.port)=\(relay.socket)"] }
         return arguments + ["--"] + command
     }
 

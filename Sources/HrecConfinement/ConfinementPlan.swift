@@ -5,11 +5,14 @@ import HrecJournal
 /// calls here; `BubblewrapArguments` turns it into a bubblewrap command line). See
 /// docs/confinement.md for the threat model.
 public struct ConfinementPlan: Sendable, Equatable {
-    /// A TCP port on the sandbox's own loopback relayed to a unix socket served outside.
+    /// A TCP address on the sandbox's own loopback relayed to a unix socket served outside.
     public struct Relay: Sendable, Equatable {
+        /// An IPv4 address of the sandbox's loopback (127.0.0.0/8).
+        public var address: String
         public var port: Int
         public var socket: String
-        public init(port: Int, socket: String) {
+        public init(address: String = "127.0.0.1", port: Int, socket: String) {
+            self.address = address
             self.port = port
             self.socket = socket
         }

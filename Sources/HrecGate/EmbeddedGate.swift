@@ -29,10 +29,12 @@ public final class EmbeddedGate: Sendable {
     ///   - directory: the session's private runtime directory (0700) for the client credentials
     ///     and the gate's unix socket (`gate.sock`, what a sandboxed command reaches); nil makes one.
     ///   - credentialEnvironment: the person's credential variables, for the access-token command only.
+    ///   - advertisedHost: the address the command's client is given for the gate (in a sandbox,
+    ///     the loopback address its relay listens on; the port is the gate's own).
     public static func start(identity: GateIdentity, identityTokenFile: String?, upstreamURL: String, credential: UpstreamCredential,
                              project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil,
                              session: String? = nil, journal: String? = nil, directory given: URL? = nil,
-                             credentialEnvironment: [String: String] = [:]) async throws -> EmbeddedGate {
+                             credentialEnvironment: [String: String] = [:], advertisedHost: String = "127.0.0.1") async throws -> EmbeddedGate {
         let directory = try given ?? makePrivateDirectory()
         let socket = directory.appendingPathComponent("gate.sock").path
         let server: GateServer
@@ -44,6 +46,7 @@ public final class EmbeddedGate: Sendable {
             if given == nil { try? FileManager.default.removeItem(at: directory) }
             throw error
         }
+        let clientURL = "http://\(advertisedHost):\(server.port)"
         var tokenFile = identityTokenFile
         if tokenFile == nil {
             let placeholder = directory.appendingPathComponent("dev-identity-token")
@@ -54,14 +57,14 @@ public final class EmbeddedGate: Sendable {
             "type": "external_account",
             "audience": "//iam.googleapis.com/projects/0/locations/global/workloadIdentityPools/hrec/providers/gate",
             "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
-            "token_url": "\(server.url)/v1/token",
+            "token_url": "\(clientURL)/v1/token",
             "credential_source": ["file": tokenFile!],
         ]
         let credentialsURL = directory.appendingPathComponent("application_default_credentials.json")
         let data = try JSONSerialization.data(withJSONObject: credentials, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         try Self.writePrivate(String(decoding: data, as: UTF8.self), to: credentialsURL)
         var environment = [
-            "BIGQUERY_EMULATOR_HOST": server.url,
+            "BIGQUERY_EMULATOR_HOST": clientURL,
             "GOOGLE_APPLICATION_CREDENTIALS": credentialsURL.path,
             "CLOUDSDK_CONFIG": directory.appendingPathComponent("gcloud").path,
         ]

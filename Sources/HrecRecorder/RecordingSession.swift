@@ -51,6 +51,7 @@ public final class RecordingSession: @unchecked Sendable {
     /// The sink producers other than the pty (the embedded gate) append to.
     public let sink: JournalAppender
     private var options: Options
+    private var closing: (@Sendable () -> Void)?
     private let terminal: OuterTerminal?
 
     /// Creates the journal (header written) without starting the command yet, so that other
@@ -74,6 +75,13 @@ public final class RecordingSession: @unchecked Sendable {
         } catch {
             throw .journal(error)
         }
+    }
+
+    /// Runs `action` on the pty thread once the command has ended and before the journal is
+    /// closed: other producers (the gate, the egress proxy) stop there, so their last events
+    /// land in the journal.
+    public func beforeClose(_ action: @escaping @Sendable () -> Void) {
+        closing = action
     }
 
     /// Sets the sandbox the command runs in (call before `run`, once its sockets exist).
@@ -147,6 +155,7 @@ public final class RecordingSession: @unchecked Sendable {
         if let report {
             (status, reason) = settle(report.read(), sandboxStatus: status, reason: reason)
         }
+        closing?()
         let summary = try close(status: status, reason: reason)
         return Outcome(exitStatus: status.shellStatus, journal: journalURL, summary: summary)
     }

@@ -6,7 +6,7 @@
  *   - starts the command in its own process group, in the terminal's foreground;
  *   - reaps orphans; when the command ends, ends every process it left behind and reports the
  *     command's status and that count to hrec on the report descriptor.
- * Usage: hrec-sandbox --report-fd N [--relay PORT=SOCKET]... -- COMMAND [ARG]...
+ * Usage: hrec-sandbox --report-fd N [--relay [ADDRESS:]PORT=SOCKET]... -- COMMAND [ARG]...
  * Being process 1 of its PID namespace, it cannot be signalled from inside the sandbox except
  * by the signals it handles; it is non-dumpable, so nothing inside can ptrace it or read its memory.
  */
@@ -46,14 +46,23 @@ static void die(const char *what) {
     _exit(125);
 }
 
-static int open_listener(int port) {
+static int open_listener(const char *spec) {
+    /* [ADDRESS:]PORT, the address on the sandbox's loopback (default 127.0.0.1). */
+    char address_text[INET_ADDRSTRLEN] = "127.0.0.1";
+    const char *colon = strchr(spec, ':');
+    if (colon && (size_t)(colon - spec) < sizeof address_text) {
+        memcpy(address_text, spec, (size_t)(colon - spec));
+        address_text[colon - spec] = '\0';
+        spec = colon + 1;
+    }
+    int port = atoi(spec);
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) die("socket");
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_in address = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) die("bind 127.0.0.1");
+    if (inet_pton(AF_INET, address_text, &address.sin_addr) != 1) { errno = EINVAL; die(address_text); }
+    if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0) die("bind on the sandbox's loopback");
     if (listen(fd, 128) != 0) die("listen");
     return fd;
 }
@@ -183,7 +192,8 @@ int main(int argc, char **argv) {
             if (!equals || strlen(equals + 1) >= sizeof relays[0].socket_path) { errno = EINVAL; die(spec); }
             struct relay *relay = &relays[relay_count++];
             snprintf(relay->socket_path, sizeof relay->socket_path, "%s", equals + 1);
-            relay->listener = open_listener(atoi(spec));
+            *equals = '\0';
+            relay->listener = open_listener(spec);
         } else if (strcmp(argv[i], "--") == 0) {
             command_index = i + 1;
             break;

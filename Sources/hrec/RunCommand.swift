@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecConfinement
+import HrecEgress
 import HrecGate
 import HrecJournal
 import HrecPolicy
@@ -95,38 +96,63 @@ struct RunCommand: AsyncParsableCommand {
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
                     policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
                     session: session.sessionID.description, journal: session.journalURL.path,
-                    directory: directory, credentialEnvironment: credentialEnvironment)
+                    directory: directory, credentialEnvironment: credentialEnvironment,
+                    advertisedHost: confinement == nil ? "127.0.0.1" : RunConfinement.gateAddress)
             } catch {
                 session.sink.abandon()
                 throw CLIError("cannot start the BigQuery gate: \(error)")
             }
             session.addEnvironment(embedded?.environment ?? [:])
         }
+        var proxy: EgressProxy?
         if var confinement {
             if let embedded {
-                confinement.plan.relays.append(.init(port: embedded.server.port, socket: embedded.socketPath))
+                confinement.plan.relays.append(.init(address: RunConfinement.gateAddress, port: embedded.server.port, socket: embedded.socketPath))
             }
             confinement.plan.hidden.append(session.journalURL.path)
             do {
+                let started = try await confinement.startEgressProxy(
+                    network: try networkPolicy(requestPolicy), upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
+                    sink: session.sink)
+                proxy = started.0
+                session.addEnvironment(started.1)
                 session.confine(try confinement.sandbox())
             } catch {
+                await proxy?.stop()
                 await embedded?.stop()
                 session.sink.abandon()
                 throw error
             }
         }
+        let producers = (proxy, embedded)
+        session.beforeClose {
+            let stopped = DispatchSemaphore(value: 0)
+            Task {
+                await producers.0?.stop()
+                await producers.1?.stop()
+                stopped.signal()
+            }
+            stopped.wait()
+        }
         let result: RecordingSession.Outcome
         do {
             result = try await session.runOnOwnThread()
         } catch {
+            await proxy?.stop()
             await embedded?.stop()
             throw error
         }
-        await embedded?.stop()
         if !quiet {
             FileHandle.standardError.write(Data("hrec: session recorded in \(result.journal.path)\n".utf8))
         }
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
+    }
+
+    /// The policy's `network` section (the --policy file's, else the gate configuration's), or the default.
+    private func networkPolicy(_ requestPolicy: any RequestPolicy) throws -> NetworkPolicy {
+        if let policyGate = requestPolicy as? PolicyGate { return policyGate.policy.network }
+        guard let file = gate.configFile else { return NetworkPolicy() }
+        return try PolicyParser.loadNetwork(path: file)
     }
 
     /// The identity for the journal header: verified from --identity-token, the OS user in dev mode.

@@ -1,7 +1,9 @@
 import Foundation
 import HrecConfinement
+import HrecEgress
 import HrecGate
 import HrecJournal
+import HrecPolicy
 
 /// How `hrec run` confines its command: the plan from the defaults and the configuration file,
 /// then the sandbox once the gate's and the proxy's sockets exist (docs/confinement.md).
@@ -42,5 +44,32 @@ struct RunConfinement {
         }
         return Sandbox(arguments: BubblewrapArguments(bwrap: tools.bwrap, sandboxInit: tools.sandboxInit, emptyFile: empty.path),
                        plan: plan)
+    }
+
+    /// The egress proxy's port on the sandbox's loopback (relayed to its unix socket outside).
+    static let proxyPort = 3128
+    /// The gate's address on the sandbox's loopback: an address of its own, so that `NO_PROXY`
+    /// can name the gate alone and 127.0.0.1 (the host's local servers) goes through the proxy.
+    static let gateAddress = "127.0.0.2"
+
+    /// Starts the session's egress proxy on a unix socket in the runtime directory, relays it
+    /// into the sandbox, and returns it with the variables that point clients at it. The
+    /// gate's upstream is always denied (the command reaches it only through the gate).
+    mutating func startEgressProxy(network: NetworkPolicy, upstreamURL: String, sink: any RecordSink) async throws -> (EgressProxy, [String: String]) {
+        var denials: [String] = []
+        if let url = URL(string: upstreamURL), let host = url.host {
+            let port = url.port ?? (url.scheme == "http" ? 80 : 443)
+            denials.append(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
+        }
+        let socket = directory.appendingPathComponent("proxy.sock").path
+        let proxy: EgressProxy
+        do {
+            proxy = try await EgressProxy.start(listen: .unix(path: socket), policy: try network.addingFixedDenials(denials), sink: sink)
+        } catch {
+            throw CLIError("cannot start the egress proxy: \(error)")
+        }
+        plan.relays.append(.init(port: Self.proxyPort, socket: socket))
+        let environment = EgressProxy.environment(host: "127.0.0.1", port: Self.proxyPort, noProxy: [Self.gateAddress])
+        return (proxy, environment)
     }
 }

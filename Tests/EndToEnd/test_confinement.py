@@ -175,3 +175,41 @@ def test_confinement_holds_for_an_unprivileged_user(tmp_path):
         assert verified.returncode == 0, verified.stdout + verified.stderr
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_the_egress_proxy_is_the_only_way_out_and_every_attempt_is_an_event(tmp_path, hrec_env, emulator):
+    from test_egress import BODY, self_signed, serve
+    cert, key = self_signed(tmp_path)
+    allowed = serve(tls=(str(cert), str(key)))
+    allowed_port = allowed.server_address[1]
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"version: 1\ndefault: allow\nrules: []\n"
+                      f"network:\n  default: allow\n  allow: [\"127.0.0.1:{allowed_port}\"]\n  deny: [\"*.denied.test:*\"]\n")
+    journal = tmp_path / "net.hrec"
+    script = f"""
+curl -sS --cacert {cert} https://127.0.0.1:{allowed_port}/ | head -c 18; echo
+python3 -c 'import os, ssl, urllib.request
+ctx = ssl.create_default_context(cafile="{cert}")
+print("urllib", len(urllib.request.urlopen("https://127.0.0.1:{allowed_port}/", context=ctx).read()))'
+curl -sS http://www.denied.test/x
+curl -sS --noproxy '*' --connect-timeout 2 https://127.0.0.1:{allowed_port}/ 2>&1 | tail -1
+curl -sS -x socks5h://127.0.0.1:3128 http://169.254.169.254/computeMetadata/v1/ 2>&1 | tail -1
+"""
+    result = hrec("run", "-q", "--dev-identity", "--upstream", emulator.url, "--policy", str(policy), "--journal", str(journal),
+                  "--", "bash", "-c", script, env=hrec_env, timeout=120)
+    out = result.stdout.decode().replace("\r\n", "\n")
+    assert result.returncode == 0, out + result.stderr.decode()
+    lines = out.splitlines()
+    assert lines[0] == BODY[:18].decode()
+    assert lines[1] == f"urllib {len(BODY)}"
+    assert lines[2] == ("hrec: connection to www.denied.test:80 denied by policy "
+                        "(rule deny *.denied.test:*: www.denied.test:80 matches deny entry *.denied.test:*)")
+    assert "Failed to connect" in lines[3] or "Couldn't connect" in lines[3], lines[3]  # no direct route
+    assert "curl: (97)" in lines[4], lines[4]  # SOCKS refused: the metadata server
+    assert hrec("verify", str(journal), env=hrec_env).returncode == 0
+    events = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event") if e["type"] == "net.connect"]
+    summary = [(e["host"], e["port"], e["decision"]) for e in events]
+    assert summary == [("127.0.0.1", allowed_port, "allow"), ("127.0.0.1", allowed_port, "allow"),
+                       ("www.denied.test", 80, "deny"), ("169.254.169.254", 80, "deny")], summary
+    assert events[0]["bytesDown"] > len(BODY)
+    allowed.shutdown()

@@ -51,7 +51,7 @@ import Testing
         #expect(hide < expose && expose < readOnly)
         #expect(argv[readOnly + 1] == "/run/user/1")
         #expect(argv[expose - 2] == "--ro-bind")
-        #expect(argv.contains("41000=/run/user/1/hrec-run-x/gate.sock"))
+        #expect(argv.contains("127.0.0.1:41000=/run/user/1/hrec-run-x/gate.sock"))
         let policy = argv.firstIndex(of: "/w/policy.yaml")!
         #expect(argv[policy - 1] == "--ro-bind" && argv[policy + 1] == "/w/policy.yaml")
     }
