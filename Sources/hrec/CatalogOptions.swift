@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecExport
+import HrecJournal
 
 /// Options shared by `hrec ls` and `hrec search`: where the journals and the index are, and filters.
 struct CatalogOptions: ParsableArguments {
@@ -59,7 +60,9 @@ struct CatalogOptions: ParsableArguments {
             throw CLIError("no journal directory given and '\(places[0].path)' does not exist")
         }
         let journals = try JournalFiles.find(in: places)
-        let catalog = try SessionCatalog(url: index.map { URL(fileURLWithPath: $0) } ?? JournalFiles.defaultIndex)
+        // Rows are authenticated with a key derived from the signing key: an edited index is re-read.
+        let key = try JournalSigner.loadOrCreate().derivedKey(purpose: "catalog")
+        let catalog = try SessionCatalog(url: index.map { URL(fileURLWithPath: $0) } ?? JournalFiles.defaultIndex, key: key)
         let bar = ProgressBar("indexing")
         let stats = try catalog.refresh(journals, progress: bar.update)
         for (path, reason) in stats.unreadable.sorted(by: { $0.key < $1.key }) {

@@ -25,6 +25,11 @@ struct GateCommand: AsyncParsableCommand {
     @Option(name: .customLong("journals"), help: ArgumentHelp("Directory for the journals (default: the config's, else $XDG_DATA_HOME/hrec/gate).", valueName: "DIR"))
     var journals: String?
 
+    @Option(name: .customLong("idle-close"), help: ArgumentHelp(
+        "Close a client session's journal after this many seconds without calls; the next call continues it in a new segment.",
+        valueName: "SECONDS"))
+    var idleClose: Double = 300
+
     func run() async throws {
         let configuration = try GateConfiguration.load(path: configFile)
         let parts = listen.split(separator: ":")
@@ -33,7 +38,8 @@ struct GateCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: journals ?? configuration.journals ?? Self.defaultDirectory())
         let server = try await GateServer.start(
             host: String(parts[0]), port: port, identity: identity,
-            journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version),
+            journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version,
+                                   idleTimeout: max(0.1, idleClose)),
             upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential,
             policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun)
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))

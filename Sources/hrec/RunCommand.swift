@@ -41,6 +41,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("signing-key"), help: ArgumentHelp("Ed25519 signing key file (default: ~/.config/hrec/signing-key, created on first use).", valueName: "FILE"))
     var signingKey: String?
 
+    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp(
+        "While the journal cannot be written (disk full) the session is paused; end it after this many seconds (0: wait for space).",
+        valueName: "SECONDS"))
+    var stallTimeout: Double = 300
+
     @OptionGroup(title: "BigQuery gate") var gate: GateOptions
 
     @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
@@ -53,6 +58,7 @@ struct RunCommand: AsyncParsableCommand {
         var options = RecordingSession.Options(command: argv, hrecVersion: Hrec.version, signer: signer)
         options.journal = journal
         options.recordInput = !noInput
+        options.stallTimeout = stallTimeout > 0 ? stallTimeout : nil
 
         let configuration = try gate.configuration()
         let requestPolicy = try gate.requestPolicy()
@@ -87,11 +93,20 @@ struct RunCommand: AsyncParsableCommand {
             throw error
         }
         await embedded?.stop()
+        if let displacement = result.summary.displacement {
+            // The path no longer names the journal: say so, where the records are, and fail.
+            let saved = result.summary.recoveredTo.map { "; its records are saved in \($0.path)" } ?? ""
+            FileHandle.standardError.write(Data("hrec: \(displacement)\(saved)\n".utf8))
+            throw ExitCode(RunCommand.journalDisplacedStatus)
+        }
         if !quiet {
             FileHandle.standardError.write(Data("hrec: session recorded in \(result.journal.path)\n".utf8))
         }
         if result.exitStatus != 0 { throw ExitCode(result.exitStatus) }
     }
+
+    /// hrec's status when the journal path was deleted or replaced during the session.
+    static let journalDisplacedStatus: Int32 = 70
 
     /// The identity for the journal header: verified from --identity-token, the OS user in dev mode.
     private func startIdentity(_ mode: GateIdentity) async throws -> Identity? {
