@@ -43,7 +43,7 @@ struct DiskFullTests {
             for index in 0..<200 {
                 // 48 KiB frames: the one that does not fit is written partly, then fails.
                 try writer.append(Record(time: UInt64(index), body: .output(noise(48 * 1024, seed: UInt64(index)))))
-                do {
+                do throws(JournalError) {
                     try writer.flush()
                     written = index + 1
                 } catch {
