@@ -44,6 +44,11 @@ extension GateResponder {
         let expires = ISO8601DateFormatter().string(from: session.expiresAt)
         append(type: "gate.token", GateEvents.Token(outcome: "issued", principal: .init(identity), reason: nil, clientIP: clientIP,
                                                     userAgent: userAgent, expiresAt: expires), to: sessionSink)
+        do {
+            try await sessionSink.commit()  // no token goes out that the journal does not show
+        } catch {
+            return oauthError("temporarily_unavailable", "the hrec gate cannot write its journal", status: .serviceUnavailable)
+        }
         let answer: [String: Any] = [
             "access_token": session.token,
             "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
