@@ -16,6 +16,7 @@ public struct RequestLimits: Sendable {
 /// The memory budget shared by a gate's requests: each reserves what its body may take
 /// (its Content-Length, or the body limit) before reading it, and gives it back when answered.
 public final class RequestBudget: Sendable {
+    /// The limits this budget enforces.
     public let limits: RequestLimits
     private let used = Mutex(0)
 
@@ -32,6 +33,7 @@ public final class RequestBudget: Sendable {
         }
     }
 
+    /// Gives back what `reserve` took.
     public func release(_ bytes: Int) {
         used.withLock { $0 -= bytes }
     }

@@ -4,7 +4,9 @@ import Glibc
 
 /// Which file a path or descriptor names: device and inode, plus its link count.
 public struct FileIdentity: Sendable, Equatable, CustomStringConvertible {
+    /// `st_dev`.
     public var device: UInt64
+    /// `st_ino`.
     public var inode: UInt64
     /// Hard links to the file; 0 once it is deleted (still open through a descriptor).
     public var links: UInt64
@@ -45,13 +47,17 @@ extension FileDescriptor {
 public struct JournalDisplacement: Sendable, Equatable, Codable, CustomStringConvertible {
     /// "deleted" or "replaced".
     public var kind: String
+    /// The journal's path.
     public var path: String
-    /// What the path names now (nil when deleted).
+    /// Device of what the path names now (nil when deleted).
     public var foundDevice: UInt64?
+    /// Inode of what the path names now (nil when deleted).
     public var foundInode: UInt64?
-    /// The file hrec writes.
+    /// Device of the file hrec writes.
     public var device: UInt64
+    /// Inode of the file hrec writes.
     public var inode: UInt64
+    /// Link count of the file hrec writes (0 once deleted).
     public var links: UInt64
 
     public var description: String {

@@ -58,9 +58,13 @@ public struct SessionHeader: Sendable, Equatable, Codable {
 /// The journal a segment continues: its file name, session id, segment number and the chain
 /// head (hex) of its last frame. Signed as part of the new segment's header.
 public struct SegmentLink: Sendable, Equatable, Codable {
+    /// File name of the previous segment (same directory).
     public var file: String
+    /// Its session id.
     public var sessionID: String
+    /// Its segment number (0 for the first).
     public var segment: Int
+    /// Hex chain head of its last frame.
     public var chainHead: String
 
     public init(file: String, sessionID: String, segment: Int, chainHead: String) {
