@@ -17,6 +17,13 @@ public struct ConnectionLimits: Sendable {
     public var idleTimeout: TimeAmount = .seconds(60)
 
     public init() {}
+
+    /// Limits with the timeouts given in seconds.
+    public init(connectionsPerAddress: Int, headerSeconds: Double, bodySeconds: Double) {
+        self.connectionsPerAddress = connectionsPerAddress
+        headerTimeout = .milliseconds(Int64(headerSeconds * 1000))
+        bodyTimeout = .milliseconds(Int64(bodySeconds * 1000))
+    }
 }
 
 /// Counts open connections per address (shared by every connection of one server).

@@ -513,3 +513,49 @@ def test_editing_the_index_cannot_hide_a_denied_session_or_its_statements(tmp_pa
     with sqlite3.connect(index) as db:
         db.execute("UPDATE sessions SET decisions = 'allow', chain_head = 'ff' WHERE path LIKE '%bob-denied%'")
     assert ls_deny() == denied
+
+
+def test_a_client_dripping_its_body_is_cut_at_the_body_deadline(tmp_path, hrec_env, issuer, emulator):
+    port = __import__("emulator").free_port()
+    process = subprocess.Popen([HREC, "gate", "--config", str(config(tmp_path, issuer, emulator)), "--listen", f"127.0.0.1:{port}",
+                                "--journals", str(tmp_path / "j"), "--body-timeout", "2", "--connections-per-address", "8"],
+                               env=hrec_env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "listening on" in process.stderr.readline()
+        url = f"http://127.0.0.1:{port}"
+        token = exchange(url, issuer(sub="alice", iss=ISS, aud=AUD))[1]["access_token"]
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall((f"POST /bigquery/v2/projects/test-proj/queries HTTP/1.1\r\nHost: gate\r\nAuthorization: Bearer {token}\r\n"
+                   "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{").encode())
+        started, cut = time.time(), None
+        while time.time() - started < 8:
+            try:
+                s.sendall(b" ")  # one byte a quarter second: never idle, never done
+                s.setblocking(False)
+                if s.recv(4096) == b"":
+                    cut = time.time() - started
+                    break
+            except BlockingIOError:
+                pass
+            except OSError:
+                cut = time.time() - started
+                break
+            finally:
+                s.setblocking(True)
+            time.sleep(0.25)
+        s.close()
+        assert cut is not None and 1.5 < cut < 4, cut
+        # Nine connections from one address: the ninth is closed at once.
+        held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(9)]
+        time.sleep(0.5)
+        ninth = held[-1]
+        ninth.settimeout(2)
+        assert ninth.recv(10) == b""
+        held[0].sendall(b"GET /healthz HTTP/1.1\r\nHost: gate\r\n\r\n")
+        held[0].settimeout(5)
+        assert b"200 OK" in held[0].recv(4096)
+        for h in held:
+            h.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
