@@ -15,7 +15,11 @@ struct RunCommand: AsyncParsableCommand {
             does not echo, e.g. at password prompts: then only the length is kept), resizes \
             and the exit status go into a compressed, hash-chained, signed journal. hrec is \
             invisible to the command: it exits with the command's exit status (128 + the \
-            signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL.
+            signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL. \
+            While the journal cannot be written (disk full) nothing is relayed and the gate \
+            forwards nothing; the session resumes when space returns (or ends after \
+            --stall-timeout). If the journal file is deleted or replaced during the session, \
+            hrec saves the records through its open descriptor, says where, and exits 70.
 
             A BigQuery gate runs on 127.0.0.1 for the session: the command's Google client is \
             pointed at it (BIGQUERY_EMULATOR_HOST, GOOGLE_APPLICATION_CREDENTIALS) and every \
