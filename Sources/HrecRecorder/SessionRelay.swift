@@ -55,7 +55,8 @@ final class SessionRelay {
                 pollfd(fd: signals.readEnd.rawValue, events: Int16(POLLIN), revents: 0),
             ]
             if inputOpen && pendingInput.isEmpty && !paused { fds.append(pollfd(fd: input.rawValue, events: Int16(POLLIN), revents: 0)) }
-            let timeout: Int32 = termination == nil && !paused ? -1 : 200
+            // Woken twice a second even when idle, so a stall is shown while the command is silent.
+            let timeout: Int32 = termination == nil && !paused ? 500 : 200
             let ready = Glibc.poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return }
             if fds[1].revents != 0 { handleSignals() }

@@ -151,13 +151,14 @@ with open(filler, "wb", buffering=0) as f:
             f.write(b"\0" * 65536)
     except OSError:
         pass
+results = open(sys.argv[1], "w")  # not the terminal: hrec's notices share it
 for sql in ["CREATE TABLE shop.fail_closed_probe AS SELECT 1 AS x", "DROP TABLE shop.customers"]:
     status, body = query(sql)
-    print("FULL", status, body["error"]["errors"][0]["reason"], body["error"]["message"][:60], flush=True)
+    print("FULL", status, body["error"]["errors"][0]["reason"], body["error"]["message"][:60], file=results, flush=True)
 os.unlink(filler)
 time.sleep(1.5)
 status, body = query("SELECT 41 + 1 AS answer")
-print("AFTER", status, body.get("rows"), flush=True)
+print("AFTER", status, body.get("rows"), file=results, flush=True)
 '''
 
 
@@ -167,10 +168,11 @@ def test_gate_forwards_nothing_it_cannot_record_when_the_agent_fills_the_disk(tm
         journal = disk / "gate.hrec"
         agent = tmp_path / "fill.py"
         agent.write_text(AGENT_FILLS_THE_DISK)
+        results = tmp_path / "results.txt"
         result = hrec("run", "-q", "--journal", str(journal), "--dev-identity", "--upstream", emulator.url, "--project", "test-proj",
-                      "--", sys.executable, str(agent), env=hrec_env, stdin=subprocess.DEVNULL, timeout=120)
-        out = result.stdout.decode()
-        assert result.returncode == 0, out + result.stderr.decode()
+                      "--", sys.executable, str(agent), str(results), env=hrec_env, stdin=subprocess.DEVNULL, timeout=120)
+        assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+        out = results.read_text()
         full = [line for line in out.splitlines() if line.startswith("FULL")]
         assert len(full) == 2 and all(l.startswith("FULL 503 backendError hrec cannot record this call") for l in full), out
         assert "AFTER 200" in out and "42" in out
