@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // Thin C targets: only what Swift cannot do safely (fork/exec, variadic calls, macros).
@@ -37,7 +38,7 @@ let package = Package(
 
         // Capabilities, dependencies pointing downward.
         .target(name: "HrecJournal", dependencies: [
-            "CZstd", .product(name: "Crypto", package: "swift-crypto"),
+            "CZstd", "CPosix", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HrecConfinement", dependencies: ["HrecJournal", "CPosix"]),
         .executableTarget(name: "hrec-sandbox", path: "Sources/hrec-sandbox"),
@@ -50,6 +51,8 @@ let package = Package(
         .target(name: "HrecGate", dependencies: [
             "HrecJournal", "HrecPolicy", "HrecSQL", "CCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -188,7 +188,7 @@ _hrec_run() {
     repeating_flags=()
     non_repeating_flags=(--no-input --quiet -q --dev-identity --no-gate --version -h --help)
     repeating_options=()
-    non_repeating_options=(--journal --signing-key --gate-config --policy --identity-token --upstream --project)
+    non_repeating_options=(--journal --signing-key --stall-timeout --gate-config --policy --identity-token --upstream --project)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
@@ -197,6 +197,9 @@ _hrec_run() {
         return
         ;;
     '--signing-key')
+        return
+        ;;
+    '--stall-timeout')
         return
         ;;
     '--gate-config')
@@ -245,7 +248,7 @@ _hrec_gate() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --listen --journals)
+    non_repeating_options=(--config --listen --journals --idle-close --header-timeout --body-timeout --connections-per-address)
     __hrec_offer_flags_options 0
 
     # Offer option value completions
@@ -257,6 +260,18 @@ _hrec_gate() {
         return
         ;;
     '--journals')
+        return
+        ;;
+    '--idle-close')
+        return
+        ;;
+    '--header-timeout')
+        return
+        ;;
+    '--body-timeout')
+        return
+        ;;
+    '--connections-per-address')
         return
         ;;
     esac

@@ -87,6 +87,7 @@ _hrec_run() {
         '--no-input[Do not record what you type (only how many bytes).]'
         '(--quiet -q)'{--quiet,-q}'[Do not print the journal path at the end.]'
         '--signing-key[Ed25519 signing key file (default\: ~/.config/hrec/signing-key, created on first use).]:FILE:'
+        '--stall-timeout[While the journal cannot be written (disk full) the session is paused; end it after this many seconds (0\: wait for space).]:SECONDS:'
         '--gate-config[Gate configuration (identity, upstream) in YAML.]:FILE:'
         '--policy[Policy file (rules, masking; may also hold identity and upstream).]:FILE:'
         '--identity-token[Your OIDC ID token, verified at start and used by the agent'\''s client.]:FILE:'
@@ -132,6 +133,10 @@ _hrec_gate() {
         '--config[Gate configuration in YAML (identity, upstream, journals).]:FILE:'
         '--listen[Address to listen on.]:HOST\:PORT:'
         '--journals[Directory for the journals (default\: the config'\''s, else $XDG_DATA_HOME/hrec/gate).]:DIR:'
+        '--idle-close[Close a client session'\''s journal after this many seconds without calls; the next call continues it in a new segment.]:SECONDS:'
+        '--header-timeout[Seconds a client has to send a request'\''s headers.]:SECONDS:'
+        '--body-timeout[Seconds a client has to send a request'\''s body after its headers.]:SECONDS:'
+        '--connections-per-address[Open connections allowed from one client address.]:N:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

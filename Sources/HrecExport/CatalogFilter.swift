@@ -20,6 +20,8 @@ public struct CatalogFilter: Sendable {
     public var exitStatus: Int32?
     /// Only sessions where the egress proxy denied a connection.
     public var netDeniedOnly = false
+    /// Only sessions whose command ran without confinement.
+    public var unconfinedOnly = false
 
     /// No conditions: every session.
     public init() {}
@@ -33,6 +35,7 @@ public struct CatalogFilter: Sendable {
         if let decision, !summary.decisions.contains(decision.lowercased()) { return false }
         if maskedOnly, !summary.masked { return false }
         if netDeniedOnly, !summary.netDenied { return false }
+        if unconfinedOnly, !summary.unconfined { return false }
         if let exitStatus, summary.exitStatus != exitStatus { return false }
         if let tableGlob, !summary.tables.contains(where: { fnmatch(tableGlob, $0, 0) == 0 }) { return false }
         if let commandPattern {

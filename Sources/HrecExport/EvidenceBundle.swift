@@ -39,10 +39,20 @@ public struct EvidenceBundle {
         self.until = until
         for (done, url) in journals.enumerated() {
             progress(done, journals.count)
-            let report = JournalVerifier.verify(path: url.path, trust: trust)
+            // One read: the tables come from exactly the bytes verified, and only from the part
+            // that verified (a journal altered at frame N contributes frames before N only).
+            let bytes = FileManager.default.contents(atPath: url.path).map { [UInt8]($0) } ?? []
+            let report = JournalVerifier.verify(bytes: bytes, path: url.path, trust: trust)
             var entry = Entry(path: url.path, report: report)
-            do {
-                let digest = try JournalDigest(url: url)
+            do throws(ExportError) {
+                let verified = report.isIntact ? bytes : Array(bytes.prefix(Int(report.intactBytes)))
+                let reader: JournalReader
+                do {
+                    reader = try JournalReader(bytes: verified, url: url)
+                } catch {
+                    throw ExportError.journal(path: url.path, reason: error.description)
+                }
+                let digest = try JournalDigest(reader: reader)
                 let start = digest.summary.startedAt
                 if let since, start < since { continue }
                 if let until, start >= until { continue }

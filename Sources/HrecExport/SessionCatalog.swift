@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HrecJournal
 
@@ -6,6 +7,11 @@ import HrecJournal
 /// Journals are the source of truth. `refresh(_:)` re-reads only journals whose path, size or
 /// modification time changed, drops rows for journals that disappeared, and rebuilds everything
 /// when the index file is missing or from another schema version.
+///
+/// Each row is bound to its journal: it holds the journal's verified chain head, and, with a
+/// key, an HMAC over the row, that chain head and the row's texts. A journal whose signed chain
+/// head differs from the row's, or a row (or its texts) edited in the index file, is re-read,
+/// so editing `catalog.sqlite` cannot hide a session or its statements.
 public final class SessionCatalog {
     /// What a refresh did.
     public struct RefreshStats: Sendable, Equatable {
@@ -25,12 +31,16 @@ public final class SessionCatalog {
     }
 
     /// Bumped whenever the tables below change; an index of another version is rebuilt.
-    static let schemaVersion = 3
-    private let database: SQLiteDatabase
+    static let schemaVersion = 4
+    let database: SQLiteDatabase
+    let key: SymmetricKey?
 
-    /// Opens or creates the index at `url` (its directory is created).
+    /// Opens or creates the index at `url` (its directory is created). `key` (e.g.
+    /// `JournalSigner.derivedKey(purpose: "catalog")`) authenticates the rows; without it rows
+    /// are only bound to the journals' chain heads.
     /// - Throws: `ExportError` when the index cannot be created or opened.
-    public init(url: URL = JournalFiles.defaultIndex) throws {
+    public init(url: URL = JournalFiles.defaultIndex, key: SymmetricKey? = nil) throws {
+        self.key = key
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         database = try SQLiteDatabase(path: url.path)
         var version: Int64 = 0
@@ -41,7 +51,8 @@ public final class SessionCatalog {
                 CREATE TABLE sessions (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, session_id TEXT,
                   started INTEGER, duration INTEGER, user TEXT, os_user TEXT, host TEXT, command TEXT,
                   exit_status INTEGER, tables TEXT, decisions TEXT, masked INTEGER, events INTEGER,
-                  truncated INTEGER, policy_digest TEXT, error TEXT, net_denied INTEGER);
+                  truncated INTEGER, policy_digest TEXT, error TEXT, net_denied INTEGER, unconfined INTEGER,
+                  chain_head TEXT, mac TEXT);
                 CREATE INDEX sessions_started ON sessions(started);
                 CREATE TABLE texts (path TEXT, time INTEGER, source TEXT, text TEXT);
                 CREATE INDEX texts_path ON texts(path);
@@ -68,21 +79,14 @@ public final class SessionCatalog {
         for (done, url) in journals.enumerated() {
             progress(done, journals.count)
             guard let stamp = JournalFiles.stamp(url) else { continue }
-            if let old = known[url.path], old == (stamp.size, stamp.mtime) {
+            if let old = known[url.path], old == (stamp.size, stamp.mtime), try isBound(path: url.path) {
                 stats.unchanged += 1
                 continue
             }
-            let digest: JournalDigest?
-            var failure: String?
-            do {
-                digest = try JournalDigest(url: url)
-            } catch {
-                digest = nil
-                failure = error.description
-                stats.unreadable[url.path] = error.description
-            }
+            let (digest, chainHead, failure) = Self.read(url)
+            if let failure { stats.unreadable[url.path] = failure }
             try database.transaction {
-                try store(digest, error: failure, path: url.path, stamp: stamp)
+                try store(digest, error: failure, path: url.path, stamp: stamp, chainHead: chainHead)
             }
             stats.read += 1
         }
@@ -90,26 +94,30 @@ public final class SessionCatalog {
         return stats
     }
 
-    private func store(_ digest: JournalDigest?, error: String?, path: String, stamp: (size: Int64, mtime: Int64)) throws {
+    private func store(_ digest: JournalDigest?, error: String?, path: String, stamp: (size: Int64, mtime: Int64),
+                       chainHead: String) throws {
         try database.query("DELETE FROM texts WHERE path = ?", [.text(path)])
         guard let digest else {
-            try database.query("INSERT OR REPLACE INTO sessions (path, size, mtime, error) VALUES (?, ?, ?, ?)",
-                               [.text(path), .integer(stamp.size), .integer(stamp.mtime), .text(error ?? "unreadable")])
+            try database.query("INSERT OR REPLACE INTO sessions (path, size, mtime, error, chain_head) VALUES (?, ?, ?, ?, ?)",
+                               [.text(path), .integer(stamp.size), .integer(stamp.mtime), .text(error ?? "unreadable"), .text(chainHead)])
+            try seal(path: path)
             return
         }
         let s = digest.summary
         try database.query("""
-            INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)
+            INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)
             """, [.text(path), .integer(stamp.size), .integer(stamp.mtime), .text(s.sessionID),
                   .integer(s.startedAtMicros), .integer(Int64(s.durationMicros)), .text(s.user), .text(s.osUser),
                   .text(s.host), .text(s.command), s.exitStatus.map { .integer(Int64($0)) } ?? .null,
                   .text(s.tables.joined(separator: "\n")), .text(s.decisions.joined(separator: "\n")),
                   .integer(s.masked ? 1 : 0), .integer(Int64(s.eventCount)), .integer(s.truncated ? 1 : 0),
-                  s.policyDigest.map { .text($0) } ?? .null, .integer(s.netDenied ? 1 : 0)])
+                  s.policyDigest.map { .text($0) } ?? .null, .integer(s.netDenied ? 1 : 0), .integer(s.unconfined ? 1 : 0),
+                  .text(chainHead)])
         for text in digest.texts {
             try database.query("INSERT INTO texts VALUES (?, ?, ?, ?)",
                                [.text(path), .integer(Int64(text.time)), .text(text.source.rawValue), .text(text.text)])
         }
+        try seal(path: path)
     }
 
     /// Readable sessions passing `filter`, oldest first.
@@ -150,6 +158,6 @@ public final class SessionCatalog {
             command: row.text(9), exitStatus: row.optionalInteger(10).map { Int32($0) }, tables: list(11),
             decisions: list(12), masked: row.integer(13) != 0, eventCount: Int(row.integer(14)),
             truncated: row.integer(15) != 0, policyDigest: row.optionalInteger(16) == nil ? nil : row.text(16),
-            netDenied: row.integer(18) != 0)
+            netDenied: row.integer(18) != 0, unconfined: row.integer(19) != 0)
     }
 }

@@ -32,6 +32,8 @@ public struct SessionSummary: Sendable, Equatable {
     public var policyDigest: String?
     /// Whether the egress proxy denied some connection (a `net.connect` event with `deny`).
     public var netDenied = false
+    /// Whether the command ran without confinement (`--unconfined`, or recorded before hrec confined).
+    public var unconfined = false
 
     /// The wall-clock start.
     public var startedAt: Date { Date(timeIntervalSince1970: Double(startedAtMicros) / 1_000_000) }
@@ -104,7 +106,8 @@ public struct JournalDigest: Sendable {
             decisions: Array(Set(dataEvents.compactMap(\.decision))).sorted(),
             masked: events.contains { !$0.maskedColumns.isEmpty }, eventCount: eventCount,
             truncated: reader.isTruncated, policyDigest: header.policyDigest,
-            netDenied: events.contains { $0.isNetwork && $0.decision == "deny" })
+            netDenied: events.contains { $0.isNetwork && $0.decision == "deny" },
+            unconfined: !(header.confinement?.isConfined ?? false))
         accessEvents = events
         self.texts = texts
     }

@@ -23,6 +23,20 @@ public struct BigQueryError: Error, Sendable, HTTPResponseError {
         BigQueryError(code: 400, reason: "invalid", message: message, statusText: "INVALID_ARGUMENT")
     }
 
+    /// 503 backendError: the gate cannot record the call right now (journal not writable, memory
+    /// budget spent). Retryable by design: nothing was forwarded, and clients retry 503.
+    public static func unavailable(_ message: String) -> BigQueryError {
+        BigQueryError(code: 503, reason: "backendError", message: message, statusText: "UNAVAILABLE")
+    }
+
+    /// 400 invalid with BigQuery's own text for a query over its length limit.
+    public static func queryTooLarge(limitCharacters: Int) -> BigQueryError {
+        let size = String(format: "%.2fK", Double(limitCharacters) / 1024)
+        return BigQueryError(code: 400, reason: "invalid",
+                             message: "The query is too large. The maximum standard SQL query length is \(size) characters, including comments and white space characters.",
+                             statusText: "INVALID_ARGUMENT")
+    }
+
     /// The JSON body.
     public var body: [UInt8] {
         let object: [String: Any] = ["error": [

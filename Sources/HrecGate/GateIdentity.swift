@@ -1,3 +1,4 @@
+import Foundation
 import HrecJournal
 
 /// How the gate learns who is calling.
@@ -12,10 +13,20 @@ public enum GateIdentity: Sendable {
     /// The identity proven by `subjectToken`.
     /// - Throws: `GateError.identity` with the reason.
     func identify(subjectToken: String) async throws -> Identity {
+        try await identifyWithExpiry(subjectToken: subjectToken).identity
+    }
+
+    /// The identity proven by `subjectToken` and until when it may be used (nil: no limit of
+    /// its own, dev mode).
+    /// - Throws: `GateError.identity` with the reason.
+    func identifyWithExpiry(subjectToken: String) async throws -> (identity: Identity, usableUntil: Date?) {
         switch self {
-        case let .oidc(verifier): try await verifier.verify(subjectToken)
-        case let .dev(identity): identity
-        case .unconfigured: throw GateError.identity("no identity provider is configured (hrec run --gate-config FILE, or --dev-identity)")
+        case let .oidc(verifier):
+            let (identity, until) = try await verifier.verifyWithExpiry(subjectToken)
+            return (identity, until)
+        case let .dev(identity): return (identity, nil)
+        case .unconfigured:
+            throw GateError.identity("no identity provider is configured (hrec run --gate-config FILE, or --dev-identity)")
         }
     }
 }

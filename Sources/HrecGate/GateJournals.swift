@@ -5,14 +5,20 @@ import HrecJournal
 ///
 /// Embedded in `hrec run`, everything goes to the session's journal. Standalone, every
 /// authenticated client session gets its own journal in a directory, and what happens before
-/// authentication (token exchanges, refusals) goes to the gate's own journal there.
+/// authentication (token exchanges, refusals) goes to the gate's own journal there. A client
+/// session's journal is closed after `idleTimeout` without calls and continues in a new segment
+/// on the next one, so quiet clients hold no file and no writer; all journals share the
+/// process's few writer threads.
 public actor GateJournals {
     private let shared: (any RecordSink)?
     private let directory: URL?
     private let signer: JournalSigner?
     private let hrecVersion: String
     private var gateJournal: JournalAppender?
-    private var opened: [JournalAppender] = []
+    private var clientJournals: [SegmentedJournal] = []
+    private var sweeper: Task<Void, Never>?
+    /// Seconds without calls after which a client session's journal is closed.
+    public let idleTimeout: TimeInterval
 
     /// Everything into one sink (embedded mode).
     public init(sink: any RecordSink) {
@@ -20,53 +26,97 @@ public actor GateJournals {
         directory = nil
         signer = nil
         hrecVersion = ""
+        idleTimeout = 0
     }
 
     /// One journal per client session under `directory` (standalone mode).
-    public init(directory: URL, signer: JournalSigner, hrecVersion: String) {
+    public init(directory: URL, signer: JournalSigner, hrecVersion: String, idleTimeout: TimeInterval = 300) {
         shared = nil
         self.directory = directory
         self.signer = signer
         self.hrecVersion = hrecVersion
+        self.idleTimeout = idleTimeout
     }
 
     /// The sink for events outside any client session.
     public func gateSink() throws -> any RecordSink {
         if let shared { return shared }
         if let gateJournal { return gateJournal }
-        let journal = try open(identity: nil, command: ["hrec", "gate"])
+        let journal = try Self.open(in: try prepared(), signer: signer!, hrecVersion: hrecVersion, identity: nil,
+                                    command: ["hrec", "gate"], clock: SessionClock(), previous: nil)
         gateJournal = journal
         return journal
     }
 
-    /// The sink for a new client session of `identity`.
+    /// The sink for a new client session of `identity` (its first segment opens on first use).
     public func sessionSink(for identity: Identity) throws -> any RecordSink {
         if let shared { return shared }
-        return try open(identity: identity, command: ["hrec", "gate", "session", identity.email ?? identity.subject])
+        let directory = try prepared()
+        let signer = signer!
+        let version = hrecVersion
+        let command = ["hrec", "gate", "session", identity.email ?? identity.subject]
+        let journal = SegmentedJournal { segment, previous, clock throws(JournalError) in
+            try Self.open(in: directory, signer: signer, hrecVersion: version, identity: identity, command: command, clock: clock,
+                          previous: previous)
+        }
+        clientJournals.append(journal)
+        startSweeper()
+        return journal
     }
+
+    /// Client journals with a segment open right now.
+    public var openClientJournals: Int { clientJournals.filter { $0.openSegment != nil }.count }
 
     /// Closes every journal this gate opened (standalone mode).
     public func closeAll(reason: String) {
-        for journal in opened {
-            _ = try? journal.close(end: SessionEnd(exitStatus: 0, signal: nil, endedAtMicros: SessionClock.wallMicros(), reason: reason))
-        }
-        opened.removeAll()
+        sweeper?.cancel()
+        sweeper = nil
+        for journal in clientJournals { journal.close(reason: reason) }
+        clientJournals.removeAll()
+        _ = try? gateJournal?.close(end: SessionEnd(exitStatus: 0, signal: nil, endedAtMicros: SessionClock.wallMicros(), reason: reason))
         gateJournal = nil
     }
 
-    private func open(identity: Identity?, command: [String]) throws -> JournalAppender {
-        guard let directory, let signer else { throw GateError.configuration("no journal directory") }
+    /// Closes idle client journals; forgets those closed and no longer held by a live token.
+    func sweep() {
+        let idle = UInt64(idleTimeout * 1_000_000)
+        for journal in clientJournals { journal.closeIfIdle(idleMicros: idle) }
+        var index = 0
+        while index < clientJournals.count {
+            if isKnownUniquelyReferenced(&clientJournals[index]) && clientJournals[index].openSegment == nil {
+                clientJournals.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    private func startSweeper() {
+        guard sweeper == nil, idleTimeout > 0 else { return }
+        let period = UInt64(max(0.05, idleTimeout / 4) * 1_000_000_000)
+        sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: period)
+                await self?.sweep()
+            }
+        }
+    }
+
+    private func prepared() throws -> URL {
+        guard let directory, signer != nil else { throw GateError.configuration("no journal directory") }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let clock = SessionClock()
+        return directory
+    }
+
+    private static func open(in directory: URL, signer: JournalSigner, hrecVersion: String, identity: Identity?, command: [String],
+                             clock: SessionClock, previous: SegmentLink?) throws(JournalError) -> JournalAppender {
         let id = SessionID()
-        let formatter = ISO8601DateFormatter()
-        let stamp = formatter.string(from: Date()).replacingOccurrences(of: ":", with: "-")
+        let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
         let url = directory.appendingPathComponent("\(stamp)-gate-\(id.description.prefix(8)).hrec")
-        let header = SessionHeader(sessionID: id, startedAtMicros: clock.wallStartMicros, host: ProcessInfo.processInfo.hostName,
+        var header = SessionHeader(sessionID: id, startedAtMicros: clock.wallStartMicros, host: ProcessInfo.processInfo.hostName,
                                    osUser: ProcessInfo.processInfo.environment["USER"] ?? "", identity: identity, command: command,
                                    cwd: FileManager.default.currentDirectoryPath, term: nil, size: nil, hrecVersion: hrecVersion)
-        let journal = try JournalAppender(url: url, header: header, signer: signer, clock: clock)
-        opened.append(journal)
-        return journal
+        header.previousSegment = previous
+        return try JournalAppender(url: url, header: header, signer: signer, clock: clock)
     }
 }

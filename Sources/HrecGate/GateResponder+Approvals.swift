@@ -30,6 +30,8 @@ extension GateResponder {
         let project = endpoint.project
         let approval = await desk.hold(hold, requester: session.identity, session: sessionID, sql: query.sql, fingerprint: fingerprint,
                                        job: String(job), sink: sink) {
+            // The approval is in the journal before the held request runs; if it cannot be, nothing runs.
+            do { try await sink?.commit() } catch { return nil }
             var headers = ["Accept: application/json", "Content-Type: application/json", "User-Agent: hrec-gate"]
             if let authorization = try? await responder.authorizer.header() { headers.append(authorization) }
             let response = try? await responder.upstream.send(method: "POST", pathAndQuery: "/bigquery/v2/projects/\(project)/jobs",

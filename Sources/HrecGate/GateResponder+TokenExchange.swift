@@ -24,8 +24,9 @@ extension GateResponder {
             return oauthError("invalid_request", "subject_token is missing", status: .badRequest)
         }
         let identity: Identity
+        let usableUntil: Date?
         do {
-            identity = try await self.identity.identify(subjectToken: subjectToken)
+            (identity, usableUntil) = try await self.identity.identifyWithExpiry(subjectToken: subjectToken)
         } catch {
             let reason = "\(error)"
             logger.warning("token exchange refused", metadata: ["reason": "\(reason)", "client": "\(clientIP ?? "?")"])
@@ -39,15 +40,20 @@ extension GateResponder {
         } catch {
             return oauthError("temporarily_unavailable", "the hrec gate cannot open a journal", status: .badRequest)
         }
-        let session = await sessions.issue(for: identity, sink: sessionSink)
+        let session = await sessions.issue(for: identity, sink: sessionSink, notAfter: usableUntil)
         let expires = ISO8601DateFormatter().string(from: session.expiresAt)
         append(type: "gate.token", GateEvents.Token(outcome: "issued", principal: .init(identity), reason: nil, clientIP: clientIP,
                                                     userAgent: userAgent, expiresAt: expires), to: sessionSink)
+        do {
+            try await sessionSink.commit()  // no token goes out that the journal does not show
+        } catch {
+            return oauthError("temporarily_unavailable", "the hrec gate cannot write its journal", status: .serviceUnavailable)
+        }
         let answer: [String: Any] = [
             "access_token": session.token,
             "issued_token_type": "urn:ietf:params:oauth:token-type:access_token",
             "token_type": "Bearer",
-            "expires_in": Int(session.expiresAt.timeIntervalSinceNow),
+            "expires_in": max(0, Int(session.expiresAt.timeIntervalSinceNow.rounded(.down))),
         ]
         let data = (try? JSONSerialization.data(withJSONObject: answer)) ?? Data()
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))

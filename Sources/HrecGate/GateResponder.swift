@@ -21,8 +21,8 @@ public struct GateRequestContext: RequestContext {
         return remoteAddress?.ipAddress
     }
 
-    /// 256 MiB: large insertAll bodies pass; larger is refused.
-    public var maxUploadSize: Int { 256 << 20 }
+    /// 10 MiB, BigQuery's own request limit (the responder applies `RequestLimits` itself).
+    public var maxUploadSize: Int { 10 << 20 }
 }
 
 /// Answers every request: the token exchange, the supported BigQuery surface (authenticated,
@@ -43,6 +43,8 @@ public struct GateResponder: HTTPResponder {
     let dryRuns: Bool
     /// Held requests awaiting approval.
     let desk: ApprovalDesk
+    /// Body and query limits, and the memory budget all requests share.
+    let budget: RequestBudget
 
     public func respond(to request: Request, context: GateRequestContext) async throws -> Response {
         let started = SessionClock.monotonicMicros()
@@ -52,14 +54,38 @@ public struct GateResponder: HTTPResponder {
         }
         if path == "/healthz" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
         if path.hasPrefix("/hrec/v1/approvals") { return await approvalsAPI(request) }
+        var session: GateSession?
+        if let token = bearerToken(request) { session = await sessions.session(for: token) }
+        // Fail closed: nothing is answered, let alone forwarded, that cannot be recorded.
+        var sink: (any RecordSink)? = session?.sink
+        if sink == nil { sink = try? await journals.gateSink() }
+        guard let sink else { return Self.unrecordable("the gate cannot open its journal") }
+        if let stall = sink.stall { return Self.unrecordable("\(stall)") }
+        let response = try await handleAPI(request, context: context, session: session, sink: sink, started: started)
+        do {
+            try await sink.commit()  // the response event is in the file before the client sees the answer
+        } catch {
+            return Self.unrecordable("\(error)")
+        }
+        return response
+    }
+
+    /// A retryable BigQuery-shaped 503 for a call that cannot be recorded (nothing was forwarded).
+    static func unrecordable(_ reason: String) -> Response {
+        let error = BigQueryError.unavailable(
+            "hrec cannot record this call, so it was not forwarded: \(reason). Retry once the session's journal can be written again.")
+        return Response(status: error.status, headers: [.contentType: "application/json; charset=UTF-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: error.body)))
+    }
+
+    /// The BigQuery surface: authenticate → parse → record → decide → (commit) → forward → record.
+    private func handleAPI(_ request: Request, context: GateRequestContext, session: GateSession?, sink: (any RecordSink)?,
+                           started: UInt64) async throws -> Response {
+        let path = request.uri.path
         let requestID = UUID().uuidString.lowercased()
         let method = request.method.rawValue
         let clientIP = context.clientIP
         let userAgent = request.headers[.userAgent]
-        var session: GateSession?
-        if let token = bearerToken(request) { session = await sessions.session(for: token) }
-        var sink: (any RecordSink)? = session?.sink
-        if sink == nil { sink = try? await journals.gateSink() }
         var event = GateEvents.Request(requestID: requestID, principal: session.map { GateEvents.Principal($0.identity) }, clientIP: clientIP,
                                        userAgent: userAgent, method: method, path: path)
 
@@ -76,11 +102,22 @@ public struct GateResponder: HTTPResponder {
             let error = BigQueryError.accessDenied("the request has no valid hrec gate token (authenticate through the gate's /v1/token)")
             return refuse(error, event: event, sink: sink, started: started)
         }
+        // Bounded: the body's size is reserved from the gate's memory budget before it is read.
+        let bodyLimit = budget.limits.maxBodyBytes
+        let tooLarge = BigQueryError.invalid("Request payload size exceeds the limit: \(bodyLimit) bytes.")
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > bodyLimit { return refuse(tooLarge, event: event, sink: sink, started: started) }
+        let reserved = min(declared ?? bodyLimit, bodyLimit)
+        guard budget.reserve(reserved) else {
+            let busy = BigQueryError.unavailable("the hrec gate is at its memory budget for request bodies; retry shortly")
+            return refuse(busy, event: event, sink: sink, started: started)
+        }
+        defer { budget.release(reserved) }
         let body: [UInt8]
         do {
-            body = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+            body = Array(try await request.body.collect(upTo: bodyLimit).readableBytesView)
         } catch {
-            return refuse(.invalid("request body is too large or unreadable"), event: event, sink: sink, started: started)
+            return refuse(tooLarge, event: event, sink: sink, started: started)
         }
         var query: QueryRequest?
         if endpoint.carriesSQL {
@@ -88,6 +125,9 @@ public struct GateResponder: HTTPResponder {
                 query = try QueryRequest.parse(endpoint: endpoint.name, body: body)
             } catch let error as BigQueryError {
                 return refuse(error, event: event, sink: sink, started: started)
+            }
+            if let sql = query?.sql, sql.unicodeScalars.count > budget.limits.maxQueryCharacters {
+                return refuse(.queryTooLarge(limitCharacters: budget.limits.maxQueryCharacters), event: event, sink: sink, started: started)
             }
             event.sql = query?.sql
             event.parameters = query?.parameters
@@ -116,6 +156,12 @@ public struct GateResponder: HTTPResponder {
             guard let query else { break }
             return await holdForApproval(hold, query: query, endpoint: endpoint, body: body, session: session, requestID: requestID,
                                          sink: sink, started: started)
+        }
+        do {
+            try await sink?.commit()  // the request and its decision are in the file before anything is forwarded
+        } catch {
+            let refusal = BigQueryError.unavailable("hrec cannot record this call, so it was not forwarded: \(error). Retry later.")
+            return answer(error: refusal, requestID: requestID, reason: "journal not writable", sink: sink, started: started)
         }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
         let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil }, requestID: requestID)

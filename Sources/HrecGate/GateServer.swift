@@ -1,6 +1,7 @@
 import Foundation
 import HrecJournal
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -16,16 +17,22 @@ public final class GateServer: Sendable {
     /// - Throws: when the address cannot be bound.
     public static func start(host: String, port: Int, identity: GateIdentity, journals: GateJournals,
                              upstreamURL: String, credential: UpstreamCredential, policy: any RequestPolicy = AllowAll(),
-                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024,
+                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024, limits: ConnectionLimits = .init(),
+                             requestLimits: RequestLimits = .init(), sessions: GateSessions = GateSessions(),
                              unixSocket: String? = nil, credentialEnvironment: [String: String] = [:]) async throws -> GateServer {
         var logger = Logger(label: "hrec.gate")
         logger.logLevel = ProcessInfo.processInfo.environment["HREC_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
-        let responder = GateResponder(identity: identity, sessions: GateSessions(), journals: journals,
-                                      upstream: UpstreamClient(baseURL: upstreamURL), authorizer: UpstreamAuthorizer(credential, environment: credentialEnvironment),
+        let responder = GateResponder(identity: identity, sessions: sessions, journals: journals,
+                                      upstream: UpstreamClient(baseURL: upstreamURL),
+                                      authorizer: UpstreamAuthorizer(credential, environment: credentialEnvironment),
                                       policy: policy, logger: logger, responseBodyCap: responseBodyCap,
-                                      dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL), desk: ApprovalDesk())
+                                      dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL), desk: ApprovalDesk(),
+                                      budget: RequestBudget(limits: requestLimits))
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "hrec-gate"),
+        let counter = ConnectionCounter()
+        let server = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter)], idleTimeout: limits.idleTimeout))
+        let app = Application(responder: responder, server: server, configuration: .init(address: .hostname(host, port: port), serverName: "hrec-gate"),
                               onServerRunning: { channel in
                                   continuation.yield(channel.localAddress?.port ?? port)
                                   continuation.finish()
@@ -33,7 +40,7 @@ public final class GateServer: Sendable {
         // The same responder on a unix socket: how a sandboxed command reaches the gate.
         let (socketStream, socketContinuation) = AsyncStream<Bool>.makeStream()
         let socketApp = unixSocket.map { path in
-            Application(responder: responder, configuration: .init(address: .unixDomainSocket(path: path), serverName: "hrec-gate"),
+            Application(responder: responder, server: server, configuration: .init(address: .unixDomainSocket(path: path), serverName: "hrec-gate"),
                         onServerRunning: { _ in
                             socketContinuation.yield(true)
                             socketContinuation.finish()

@@ -20,13 +20,15 @@ public actor GateSessions {
         self.lifetime = lifetime
     }
 
-    /// A new token for `identity`, recorded in `sink`.
-    public func issue(for identity: Identity, sink: any RecordSink, now: Date = Date()) -> GateSession {
+    /// A new token for `identity`, recorded in `sink`, valid for `lifetime` but never past
+    /// `notAfter` (the identity token's own expiry plus the skew).
+    public func issue(for identity: Identity, sink: any RecordSink, notAfter: Date? = nil, now: Date = Date()) -> GateSession {
         var random = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         let token = "hrec1." + Data(bytes).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let session = GateSession(token: token, identity: identity, expiresAt: now.addingTimeInterval(lifetime), sink: sink)
+        let session = GateSession(token: token, identity: identity, expiresAt: min(now.addingTimeInterval(lifetime), notAfter ?? .distantFuture),
+                                  sink: sink)
         sessions[token] = session
         sessions = sessions.filter { $0.value.expiresAt > now }
         return session

@@ -34,6 +34,12 @@ public actor OIDCVerifier {
     /// Verifies `token` and returns the identity it proves.
     /// - Throws: `GateError.identity` with the reason (for the log; clients get a plain refusal).
     public func verify(_ token: String, now: Date = Date()) async throws -> Identity {
+        try await verifyWithExpiry(token, now: now).identity
+    }
+
+    /// `verify`, also returning until when the token may be used: its `exp` plus the skew.
+    /// Anything the gate derives from the token (its own token) must not outlive that.
+    public func verifyWithExpiry(_ token: String, now: Date = Date()) async throws -> (identity: Identity, usableUntil: Date) {
         let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Self.base64URLDecode(parts[0]),
@@ -62,7 +68,8 @@ public actor OIDCVerifier {
         if let iat = claims.iat, iat.value.addingTimeInterval(-skewSeconds) > now { throw GateError.identity("token issued in the future (\(iat.value))") }
         let payload = Self.base64URLDecode(parts[1]).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any] ?? [:]
         let groups: [String] = (payload[groupsClaim] as? [String]) ?? ((payload[groupsClaim] as? String).map { [$0] } ?? [])
-        return Identity(email: claims.email, subject: claims.sub.value, issuer: claims.iss.value, groups: groups, verified: true)
+        let identity = Identity(email: claims.email, subject: claims.sub.value, issuer: claims.iss.value, groups: groups, verified: true)
+        return (identity, claims.exp.value.addingTimeInterval(skewSeconds))
     }
 
     private func loadKeys(refresh: Bool) async throws {

@@ -1,124 +1,209 @@
 import Foundation
 
-/// A `RecordSink` that owns a `JournalWriter` on a dedicated thread behind a bounded queue.
+/// A `RecordSink` that owns a `JournalWriter`, written by the shared `JournalWriterPool`
+/// behind a bounded queue.
 ///
 /// Producers (the pty loop, the gate) call `append` from any thread; it only copies the record
-/// into the queue. The writer thread flushes a frame when it reaches the size threshold or when
-/// its oldest record is older than the flush interval, so a crash loses at most one interval.
-/// `append` blocks only while more than `queueLimitBytes` are queued (nothing is ever dropped).
+/// into the queue. A pool thread flushes a frame when it reaches the size threshold or when
+/// its oldest record is older than the flush interval, so a crash loses at most one interval,
+/// and at once when a producer asks for `commit()`. `append` blocks only while more than
+/// `queueLimitBytes` are queued or unwritten (nothing is ever dropped).
+///
+/// When the journal cannot be written (the disk is full, or the space kept for the last records
+/// cannot be reserved), the sink reports a `stall`, keeps every record in memory, cuts any torn
+/// write back and retries every `retryInterval`; it clears the stall when a write succeeds again.
 public final class JournalAppender: RecordSink, @unchecked Sendable {
     // @unchecked Sendable: every mutable member below is only touched with `condition` locked,
-    // except `writer`, which only the writer thread touches after init.
+    // except `writer` and `lastAttempt`, which only `service()` touches after init (one pool
+    // thread at a time) and `close`/`abandon` after the last `service()` has run.
     public let clock: SessionClock
     public let url: URL
+    /// The journal's session id (from its header).
+    public let sessionID: SessionID
     private let writer: JournalWriter
     private let condition = NSCondition()
     private var queue: [Record] = []
     private var queuedBytes = 0
+    private var unwrittenBytes = 0
+    private var waiters: [CheckedContinuation<JournalError?, Never>] = []
     private var closing = false
     private var finished = false
-    private var failure: JournalError?
+    private var stallError: JournalError?
+    private var displacementFound: JournalDisplacement?
     private let queueLimitBytes: Int
-    private var thread: Thread?
+    private let pool = JournalWriterPool.shared
+    private var lastAttempt: UInt64 = 0
+    /// How often a stalled writer tries again, in µs.
+    public let retryInterval: UInt64 = 500_000
 
-    /// Creates the journal at `url` and starts the writer thread.
+    /// Creates the journal at `url` (written by the shared writer pool).
     /// - Throws: `JournalError` when the file cannot be created.
     public init(url: URL, header: SessionHeader, signer: JournalSigner, clock: SessionClock = SessionClock(),
                 options: JournalWriter.Options = .init(), queueLimitBytes: Int = 64 << 20) throws(JournalError) {
         self.clock = clock
         self.url = url
+        sessionID = header.sessionID
         self.queueLimitBytes = queueLimitBytes
         writer = try JournalWriter(url: url, header: header, signer: signer, options: options)
-        let thread = Thread { [unowned self] in self.run() }
-        thread.name = "hrec-journal-writer"
-        self.thread = thread
-        thread.start()
+        pool.wake(self)
     }
 
     public func append(_ record: Record) {
         let size = Self.size(of: record)
         condition.lock()
-        while queuedBytes > queueLimitBytes && !finished { condition.wait() }
+        while queuedBytes + unwrittenBytes > queueLimitBytes && !finished { condition.wait() }
         if closing || finished {
             condition.unlock()
             return
         }
         queue.append(record)
         queuedBytes += size
-        condition.broadcast()
+        let first = queue.count == 1
         condition.unlock()
+        if first { pool.wake(self) }
     }
 
-    /// The first write error, if the writer thread hit one (records after it were not written).
-    public var writeError: JournalError? {
+    /// Returns once every record appended before the call is written to the file (`write(2)`
+    /// done: it survives the death of hrec). Throws the write error when it cannot be written;
+    /// the records then stay queued for the next attempt.
+    public func commit() async throws(JournalError) {
+        let error: JournalError? = await withCheckedContinuation { continuation in
+            condition.lock()
+            if finished {
+                continuation.resume(returning: stallError ?? .invalidEvent("the journal '\(url.path)' is closed"))
+            } else {
+                waiters.append(continuation)
+            }
+            condition.unlock()
+            pool.wake(self)
+        }
+        if let error { throw error }
+    }
+
+    /// Why the journal cannot be written right now (disk full, space for the last records not
+    /// reservable, write error); nil while it can.
+    public var stall: JournalError? {
         condition.lock()
         defer { condition.unlock() }
-        return failure
+        return stallError
+    }
+
+    /// The path no longer names the file being written (deleted or replaced), once noticed.
+    public var displacement: JournalDisplacement? {
+        condition.lock()
+        defer { condition.unlock() }
+        return displacementFound
     }
 
     /// Drains the queue, writes `end` (stamped now) in a final frame and the seek index, fsyncs.
-    /// - Throws: the first write error of the session, if any.
+    /// When the path no longer names the file, the discrepancy is journaled and the records are
+    /// saved through the open descriptor (`Summary.recoveredTo`).
+    /// - Throws: the write error when the end cannot be written.
     @discardableResult
     public func close(end: SessionEnd) throws(JournalError) -> JournalWriter.Summary {
-        condition.lock()
-        closing = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        let failure = self.failure
-        condition.unlock()
-        if let failure { throw failure }
-        return try writer.close(end: end, at: clock.now())
+        stopWriterThread()
+        if displacementFound == nil, let found = writer.displacement() { note(found) }
+        do {
+            let summary = try writer.close(end: end, at: clock.now())
+            answerWaiters(nil)
+            return summary
+        } catch {
+            answerWaiters(error)
+            throw error
+        }
     }
 
     /// Drains and flushes the queue without an end record, leaving a journal that reads as
     /// truncated: for fatal paths where no clean end can be written.
     public func abandon() {
-        condition.lock()
-        closing = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
+        stopWriterThread()
         writer.abandon()
+        answerWaiters(.invalidEvent("the journal '\(url.path)' was abandoned"))
     }
 
-    private func run() {
-        let interval = writer.options.flushIntervalMicros
-        while true {
-            condition.lock()
-            while queue.isEmpty && !closing {
-                if writer.hasPending {
-                    let due = writer.pendingSince &+ interval
-                    let now = clock.now()
-                    if now >= due { break }
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(due - now) / 1_000_000))
-                } else {
-                    condition.wait()
-                }
-            }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            queuedBytes = 0
-            let done = closing
-            condition.broadcast()
-            condition.unlock()
+    /// Answers the commits still waiting once the writer is done (close or abandon).
+    private func answerWaiters(_ error: JournalError?) {
+        condition.lock()
+        let late = waiters
+        waiters.removeAll()
+        condition.unlock()
+        for waiter in late { waiter.resume(returning: error) }
+    }
 
-            do {
-                for record in batch { try writer.append(record) }
-                if writer.hasPending && (done || clock.now() &- writer.pendingSince >= interval) {
-                    if !done { try writer.flush() }
-                }
-            } catch {
-                condition.lock()
-                if failure == nil { failure = error }
-                condition.unlock()
-            }
-            if done {
-                condition.lock()
-                finished = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
+    /// Has the pool run the last turn (queue drained into the writer), then returns.
+    private func stopWriterThread() {
+        condition.lock()
+        closing = true
+        condition.unlock()
+        pool.wake(self)
+        condition.lock()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    /// One turn on a pool thread: writes what is queued, flushes what is due, retries a stalled
+    /// write, answers commits; says when the next turn is needed.
+    func service() -> JournalWriterPool.Next {
+        let interval = writer.options.flushIntervalMicros
+        condition.lock()
+        let batch = queue
+        queue.removeAll(keepingCapacity: true)
+        queuedBytes = 0
+        let committing = waiters
+        waiters.removeAll()
+        let done = closing
+        let stalled = stallError != nil
+        condition.unlock()
+
+        for record in batch { try? writer.add(record) }  // only encoding can fail, and it drops just that record
+        let now = clock.now()
+        let flushDue = !committing.isEmpty || writer.pendingBytes >= writer.options.frameBytes
+            || (writer.hasPending && now &- writer.pendingSince >= interval)
+        var writeError: JournalError?
+        var reserveError: JournalError?
+        let attempt = writer.hasPending && !done && (flushDue || stalled && now &- lastAttempt >= retryInterval)
+        if attempt {
+            lastAttempt = now
+            do { try writer.flush() } catch { writeError = error }
+            if writeError == nil, displacementFound == nil, let found = writer.displacement() { note(found) }
+        }
+        if writeError == nil && !done {
+            do { try writer.reserve() } catch { reserveError = error }
+            if reserveError != nil { lastAttempt = now }
+        }
+        condition.lock()
+        if let error = writeError ?? reserveError {
+            stallError = error
+        } else if !(stalled && writer.hasPending && !attempt) {
+            stallError = nil
+        }
+        unwrittenBytes = writer.pendingBytes
+        if done {
+            finished = true
+            waiters += committing  // answered by close() once the end is written
+        }
+        let more = !queue.isEmpty || !waiters.isEmpty || closing
+        let stalledNow = stallError != nil
+        condition.broadcast()
+        condition.unlock()
+        // A commit fails also when the reserve cannot be renewed: that space is kept for the
+        // session's last records, not for more gate traffic.
+        if done { return .finished }
+        for waiter in committing { waiter.resume(returning: writeError ?? reserveError) }
+        if more { return .now }
+        let due: UInt64? = stalledNow ? lastAttempt &+ retryInterval : writer.hasPending ? writer.pendingSince &+ interval : nil
+        guard let due else { return .idle }
+        let current = clock.now()
+        return due <= current ? .now : .at(SessionClock.monotonicMicros() + (due - current))
+    }
+
+    /// Journals the displacement (once) in the file hrec still holds.
+    private func note(_ displacement: JournalDisplacement) {
+        condition.lock()
+        displacementFound = displacement
+        condition.unlock()
+        if let event = try? JournalEvent(type: "journal.displaced", payload: displacement) {
+            try? writer.add(Record(time: clock.now(), body: .event(event)))
         }
     }
 

@@ -29,6 +29,8 @@ public enum JournalFormat {
     /// Default flush thresholds (not on disk; writer policy).
     public static let defaultFrameBytes = 256 * 1024
     public static let defaultFlushIntervalMicros: UInt64 = 250_000
+    /// Disk kept allocated past the end of a journal for its last records (writer policy).
+    public static let defaultReserveBytes = 256 * 1024
     /// Default zstd level: 1 keeps the writer well ahead of a fast program (level 3 costs ~40% more CPU for ~7% smaller files).
     public static let defaultCompressionLevel: Int32 = 1
 }

@@ -48,13 +48,20 @@ public final class JournalReader {
     /// Opens and scans `url`.
     /// - Throws: `JournalError` when the file cannot be read, is not a journal, or its first frame
     ///   (holding the header) is missing or unreadable.
-    public init(url: URL) throws(JournalError) {
-        self.url = url
+    public convenience init(url: URL) throws(JournalError) {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             let code = access(url.path, F_OK) == 0 ? EACCES : ENOENT
             throw .io(path: url.path, operation: "read journal", errno: code)
         }
-        bytes = [UInt8](data)
+        try self.init(bytes: [UInt8](data), url: url)
+    }
+
+    /// Reads journal bytes already in memory (`url` names them in errors): e.g. exactly the
+    /// bytes a `JournalVerifier` checked, or the verified prefix of them.
+    /// - Throws: as `init(url:)`.
+    public init(bytes: [UInt8], url: URL) throws(JournalError) {
+        self.url = url
+        self.bytes = bytes
         let preamble: Preamble
         switch Preamble.parse(bytes) {
         case let .preamble(parsed): preamble = parsed

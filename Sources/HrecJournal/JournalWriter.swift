@@ -19,6 +19,10 @@ public final class JournalWriter {
         public var syncIntervalMicros: UInt64 = 1_000_000
         /// zstd level.
         public var compressionLevel: Int32 = JournalFormat.defaultCompressionLevel
+        /// Disk space kept allocated past the end of the file (`fallocate` with KEEP_SIZE), so the
+        /// records that say why a session stopped (a marker, the end record, the seek index) can
+        /// still be written when the filesystem fills. 0 disables it.
+        public var reserveBytes: Int = JournalFormat.defaultReserveBytes
         public init() {}
     }
 
@@ -29,11 +33,15 @@ public final class JournalWriter {
         public var rawBytes: UInt64
         public var fileBytes: UInt64
         public var chainHead: [UInt8]
+        /// Set when the path no longer named this file at close (deleted or replaced).
+        public var displacement: JournalDisplacement?
+        /// Where the records were saved when the path no longer named this file.
+        public var recoveredTo: URL?
     }
 
     public let url: URL
     public let options: Options
-    private let fd: FileDescriptor
+    let fd: FileDescriptor
     private let signer: JournalSigner
     private let compressor: ZstdCompressor
     private var pending: [UInt8] = []
@@ -43,11 +51,13 @@ public final class JournalWriter {
     private var chainHash: [UInt8]
     private var nextFrame: UInt64 = 0
     private var nextRecord: UInt64 = 0
-    private var fileOffset: UInt64 = 0
+    private(set) var fileOffset: UInt64 = 0
     private var rawBytes: UInt64 = 0
     private var index: [SeekIndex.Entry] = []
     private var lastSyncMicros: UInt64 = 0
     private var closed = false
+    /// Offset up to which `fallocate` reserved space (0 when none).
+    var reservedUntil: UInt64 = 0
     private(set) var counts: [RecordKind: UInt64] = [:]
     private(set) var outputBytes: UInt64 = 0
     private(set) var inputBytes: UInt64 = 0
@@ -61,7 +71,8 @@ public final class JournalWriter {
         self.signer = signer
         compressor = try ZstdCompressor(level: options.compressionLevel)
         do {
-            fd = try FileDescriptor.open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND, mode: 0o600)
+            // Readable too: if the path is deleted or replaced, the records are saved from this descriptor.
+            fd = try FileDescriptor.open(url.path, O_RDWR | O_CREAT | O_EXCL | O_APPEND, mode: 0o600)
         } catch {
             throw .io(path: url.path, operation: "create journal", errno: error.rawValue)
         }
@@ -69,6 +80,7 @@ public final class JournalWriter {
                                 startedAtMicros: header.startedAtMicros, signerPublicKey: signer.publicKey).encoded()
         chainHash = FrameSeal.chainSeed(preamble: preamble)
         try write(preamble)
+        try? reserve()  // a disk already full shows as a stall at the first write
         var header = header
         header.signerPublicKey = Data(signer.publicKey).base64EncodedString()
         header.signerFingerprint = signer.fingerprint
@@ -90,8 +102,11 @@ public final class JournalWriter {
         if pending.count >= options.frameBytes { try flush() }
     }
 
+    /// Uncompressed bytes waiting for the next flush.
+    public var pendingBytes: Int { pending.count }
+
     /// Adds a record to the pending frame without flushing.
-    private func add(_ record: Record) throws(JournalError) {
+    func add(_ record: Record) throws(JournalError) {
         precondition(!closed, "append after close")
         do {
             try RecordCodec.encode(record, into: &pending)
@@ -110,7 +125,9 @@ public final class JournalWriter {
     }
 
     /// Seals the pending records into a frame (no-op when none are pending); fsyncs when the
-    /// sync interval has passed since the last fsync.
+    /// sync interval has passed since the last fsync. When the write fails (or is short, e.g.
+    /// ENOSPC), the file is cut back to the end of the last complete frame and the records stay
+    /// pending, so a later `flush` can write them: a failed write never leaves a torn frame.
     public func flush(final: Bool = false) throws(JournalError) {
         guard pendingCount > 0 else { return }
         let compressed = try compressor.compress(pending)
@@ -120,8 +137,9 @@ public final class JournalWriter {
                              chainHash: [], signature: [])
         seal.chainHash = seal.computeChainHash(previous: chainHash, data: compressed[...])
         seal.signature = signer.sign(seal.signedMessage)
-        index.append(SeekIndex.Entry(offset: fileOffset, firstRecord: nextRecord, firstTime: pendingFirstTime))
+        let entry = SeekIndex.Entry(offset: fileOffset, firstRecord: nextRecord, firstTime: pendingFirstTime)
         try write(seal.encoded() + compressed)
+        index.append(entry)
         chainHash = seal.chainHash
         nextFrame += 1
         nextRecord += UInt64(pendingCount)
@@ -148,10 +166,15 @@ public final class JournalWriter {
         try flush(final: true)
         let seekIndex = SeekIndex(entries: index, chainHead: chainHash)
         try write(seekIndex.encoded(signer: signer))
+        // Give back the reserve past the end of the file.
+        if reservedUntil > fileOffset { _ = ftruncate(fd.rawValue, off_t(fileOffset)) }
         try sync()
+        var summary = Summary(records: nextRecord, frames: nextFrame, rawBytes: rawBytes, fileBytes: fileOffset, chainHead: chainHash)
+        summary.displacement = displacement()
+        if summary.displacement != nil { summary.recoveredTo = try saveCopy() }
         closed = true
         fd.close()
-        return Summary(records: nextRecord, frames: nextFrame, rawBytes: rawBytes, fileBytes: fileOffset, chainHead: chainHash)
+        return summary
     }
 
     /// Flushes what is pending and closes the file without an end record (the journal then
@@ -163,10 +186,15 @@ public final class JournalWriter {
         fd.close()
     }
 
+    /// Appends `bytes` entirely or not at all: after a failed or short write the file is cut
+    /// back to `fileOffset` (the end of the last complete frame).
     private func write(_ bytes: [UInt8]) throws(JournalError) {
         do {
             try fd.writeAll(bytes)
         } catch {
+            if ftruncate(fd.rawValue, off_t(fileOffset)) != 0 {
+                throw .io(path: url.path, operation: "cut a torn write back to byte \(fileOffset) of journal", errno: errno)
+            }
             throw .io(path: url.path, operation: "write journal", errno: error.rawValue)
         }
         fileOffset += UInt64(bytes.count)

@@ -7,6 +7,13 @@ public protocol RecordSink: Sendable {
     var clock: SessionClock { get }
     /// Queues one record. Records are written in the order they were appended.
     func append(_ record: Record)
+    /// Why records cannot be written right now (e.g. the disk is full); nil while they can.
+    /// Producers stop what they would have to record (the pty relay pauses, the gate refuses)
+    /// while it is set.
+    var stall: JournalError? { get }
+    /// Returns once every record appended before the call is in the file; throws the write
+    /// error when it cannot be written. The gate calls it before it forwards or answers.
+    func commit() async throws(JournalError)
 }
 
 extension RecordSink {

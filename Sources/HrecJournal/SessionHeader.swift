@@ -28,6 +28,9 @@ public struct SessionHeader: Sendable, Equatable, Codable {
     public var signerPublicKey: String
     /// SHA-256 fingerprint of the signer key, `SHA256:` + hex.
     public var signerFingerprint: String
+    /// When this journal continues an earlier one (a gate client session reopened after an
+    /// idle close): which, and the chain head it ended with.
+    public var previousSegment: SegmentLink?
 
     public init(sessionID: SessionID, startedAtMicros: Int64, host: String, osUser: String,
                 identity: Identity? = nil, command: [String], cwd: String, term: String?,
@@ -53,6 +56,26 @@ public struct SessionHeader: Sendable, Equatable, Codable {
 
     /// The wall-clock start as a `Date`.
     public var startedAt: Date { Date(timeIntervalSince1970: Double(startedAtMicros) / 1_000_000) }
+}
+
+/// The journal a segment continues: its file name, session id, segment number and the chain
+/// head (hex) of its last frame. Signed as part of the new segment's header.
+public struct SegmentLink: Sendable, Equatable, Codable {
+    /// File name of the previous segment (same directory).
+    public var file: String
+    /// Its session id.
+    public var sessionID: String
+    /// Its segment number (0 for the first).
+    public var segment: Int
+    /// Hex chain head of its last frame.
+    public var chainHead: String
+
+    public init(file: String, sessionID: String, segment: Int, chainHead: String) {
+        self.file = file
+        self.sessionID = sessionID
+        self.segment = segment
+        self.chainHead = chainHead
+    }
 }
 
 /// A person's identity as established by the gate or given at start.

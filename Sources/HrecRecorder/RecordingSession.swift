@@ -29,6 +29,9 @@ public final class RecordingSession: @unchecked Sendable {
         public var confinement: Confinement?
         public var hrecVersion: String
         public var signer: JournalSigner
+        /// How long the session stays paused while its journal cannot be written (disk full)
+        /// before hrec ends it, in seconds; nil waits for space however long it takes.
+        public var stallTimeout: Double? = 300
 
         public init(command: [String], hrecVersion: String, signer: JournalSigner) {
             self.command = command
@@ -147,11 +150,12 @@ public final class RecordingSession: @unchecked Sendable {
             _ = child.wait()
             throw error
         }
+        relay.stallLimitMicros = options.stallTimeout.map { UInt64(max(0, $0) * 1_000_000) }
         relay.run()
         var status = child.wait()
         child.master.close()
         terminal?.restore()
-        var reason = relay.terminatedBy.map { "hrec received signal \($0)" }
+        var reason = relay.endReason ?? relay.terminatedBy.map { "hrec received signal \($0)" }
         if let report {
             (status, reason) = settle(report.read(), sandboxStatus: status, reason: reason)
         }

@@ -21,6 +21,13 @@ final class SessionRelay {
 
     /// The signal that made hrec end the child, if any.
     private(set) var terminatedBy: Int32?
+    /// Why hrec ended the session itself (the journal could not be written for too long).
+    private(set) var endReason: String?
+    /// How long the relay stays paused while the journal cannot be written before it ends the
+    /// session, in µs (nil: wait for space however long it takes).
+    var stallLimitMicros: UInt64? = 300_000_000
+    /// Since when the relay is paused, and why.
+    private var pause: (since: UInt64, reason: String)?
 
     init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, recordInput: Bool,
          input: FileDescriptor = FileDescriptor(rawValue: STDIN_FILENO),
@@ -39,12 +46,17 @@ final class SessionRelay {
     func run() {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
+            // While the journal cannot be written nothing is relayed either way (the master is left
+            // out of poll: the child blocks once the pty buffer is full).
+            let paused = checkJournal()
             var fds = [
-                pollfd(fd: child.master.rawValue, events: Int16(POLLIN) | (pendingInput.isEmpty ? 0 : Int16(POLLOUT)), revents: 0),
+                pollfd(fd: paused ? -1 : child.master.rawValue, events: Int16(POLLIN) | (pendingInput.isEmpty ? 0 : Int16(POLLOUT)),
+                       revents: 0),
                 pollfd(fd: signals.readEnd.rawValue, events: Int16(POLLIN), revents: 0),
             ]
-            if inputOpen && pendingInput.isEmpty { fds.append(pollfd(fd: input.rawValue, events: Int16(POLLIN), revents: 0)) }
-            let timeout: Int32 = termination == nil ? -1 : 200
+            if inputOpen && pendingInput.isEmpty && !paused { fds.append(pollfd(fd: input.rawValue, events: Int16(POLLIN), revents: 0)) }
+            // Woken twice a second even when idle, so a stall is shown while the command is silent.
+            let timeout: Int32 = termination == nil && !paused ? 500 : 200
             let ready = Glibc.poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 && errno != EINTR { return }
             if fds[1].revents != 0 { handleSignals() }
@@ -76,6 +88,42 @@ final class SessionRelay {
             if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return true }
             return false  // 0 or EIO: every slave descriptor is closed.
         }
+    }
+
+    /// Follows the journal's state: pauses the relay (with a notice on the person's terminal)
+    /// while it cannot be written, resumes when it can, ends the session after `stallLimitMicros`.
+    /// - Returns: whether the relay is paused.
+    private func checkJournal() -> Bool {
+        let now = SessionClock.monotonicMicros()
+        guard let stall = sink.stall else {
+            if let pause {
+                let seconds = (now - pause.since) / 1_000_000
+                sink.append(.marker("recording was paused for \(seconds) s: \(pause.reason)"))
+                notify("recording resumed after \(seconds) s; the session goes on")
+                self.pause = nil
+            }
+            return false
+        }
+        guard let pause else {
+            pause = (now, stall.description)
+            let limit = stallLimitMicros.map { "; after \($0 / 1_000_000) s hrec ends the session" } ?? ""
+            notify("recording paused: \(stall). Nothing is relayed until the journal can be written again\(limit).")
+            return true
+        }
+        if termination == nil, let limit = stallLimitMicros, now - pause.since >= limit {
+            let reason = "the journal could not be written for \(limit / 1_000_000) s (\(pause.reason))"
+            endReason = reason
+            sink.append(.marker("\(reason); hrec ends the session"))
+            notify("\(reason); ending the session")
+            termination = (SIGHUP, now, 0)
+            child.send(SIGHUP)
+        }
+        return true
+    }
+
+    /// An hrec notice on the person's terminal (not recorded: it is about the recording).
+    private func notify(_ text: String) {
+        try? output.writeAll(Array("\r\n[hrec] \(text)\r\n".utf8))
     }
 
     private func drainOutput(_ buffer: inout [UInt8]) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecExport
+import HrecJournal
 
 /// Options shared by `hrec ls` and `hrec search`: where the journals and the index are, and filters.
 struct CatalogOptions: ParsableArguments {
@@ -31,6 +32,9 @@ struct CatalogOptions: ParsableArguments {
     @Flag(name: .customLong("net-denied"), help: "Only sessions where the egress proxy denied a connection.")
     var netDenied = false
 
+    @Flag(name: .customLong("unconfined"), help: "Only sessions whose command ran without confinement (--unconfined, or recorded before hrec confined).")
+    var unconfined = false
+
     @Option(name: .customLong("exit"), help: ArgumentHelp("Only sessions whose command exited with this status.", valueName: "N"))
     var exitStatus: Int32?
 
@@ -52,6 +56,7 @@ struct CatalogOptions: ParsableArguments {
         filter.maskedOnly = masked
         filter.exitStatus = exitStatus
         filter.netDeniedOnly = netDenied
+        filter.unconfinedOnly = unconfined
         return filter
     }
 
@@ -63,7 +68,9 @@ struct CatalogOptions: ParsableArguments {
             throw CLIError("no journal directory given and '\(places[0].path)' does not exist")
         }
         let journals = try JournalFiles.find(in: places)
-        let catalog = try SessionCatalog(url: index.map { URL(fileURLWithPath: $0) } ?? JournalFiles.defaultIndex)
+        // Rows are authenticated with a key derived from the signing key: an edited index is re-read.
+        let key = try JournalSigner.loadOrCreate().derivedKey(purpose: "catalog")
+        let catalog = try SessionCatalog(url: index.map { URL(fileURLWithPath: $0) } ?? JournalFiles.defaultIndex, key: key)
         let bar = ProgressBar("indexing")
         let stats = try catalog.refresh(journals, progress: bar.update)
         for (path, reason) in stats.unreadable.sorted(by: { $0.key < $1.key }) {

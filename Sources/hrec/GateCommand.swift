@@ -25,7 +25,25 @@ struct GateCommand: AsyncParsableCommand {
     @Option(name: .customLong("journals"), help: ArgumentHelp("Directory for the journals (default: the config's, else $XDG_DATA_HOME/hrec/gate).", valueName: "DIR"))
     var journals: String?
 
+    @Option(name: .customLong("idle-close"), help: ArgumentHelp(
+        "Close a client session's journal after this many seconds without calls; the next call continues it in a new segment.",
+        valueName: "SECONDS"))
+    var idleClose: Double = 300
+
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp("Seconds a client has to send a request's headers.", valueName: "SECONDS"))
+    var headerTimeout: Double = 10
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp("Seconds a client has to send a request's body after its headers.", valueName: "SECONDS"))
+    var bodyTimeout: Double = 60
+
+    @Option(name: .customLong("connections-per-address"), help: ArgumentHelp("Open connections allowed from one client address.", valueName: "N"))
+    var connectionsPerAddress = 64
+
     func run() async throws {
+        guard headerTimeout > 0, bodyTimeout > 0, connectionsPerAddress > 0 else {
+            throw ValidationError("--header-timeout, --body-timeout and --connections-per-address must be positive")
+        }
+        let limits = ConnectionLimits(connectionsPerAddress: connectionsPerAddress, headerSeconds: headerTimeout, bodySeconds: bodyTimeout)
         let configuration = try GateConfiguration.load(path: configFile)
         let parts = listen.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]) else { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:9150") }
@@ -33,9 +51,10 @@ struct GateCommand: AsyncParsableCommand {
         let directory = URL(fileURLWithPath: journals ?? configuration.journals ?? Self.defaultDirectory())
         let server = try await GateServer.start(
             host: String(parts[0]), port: port, identity: identity,
-            journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version),
+            journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version,
+                                   idleTimeout: max(0.1, idleClose)),
             upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential,
-            policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun)
+            policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun, limits: limits)
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
         let signal = await TerminationSignal.wait()
         FileHandle.standardError.write(Data("hrec gate: signal \(signal), stopping\n".utf8))

@@ -37,7 +37,8 @@ struct LsCommand: ParsableCommand {
             rows.append([String(CSVTable.timestamp(micros: s.startedAtMicros).prefix(19)).replacingOccurrences(of: "T", with: " "),
                          Duration.text(s.durationMicros), s.user, s.exitStatus.map(String.init) ?? (s.truncated ? "cut" : "-"),
                          s.decisions.isEmpty ? "-" : s.decisions.joined(separator: ","),
-                         s.tables.isEmpty ? "-" : s.tables.joined(separator: ","), s.command, s.path])
+                         s.tables.isEmpty ? "-" : s.tables.joined(separator: ","),
+                         (s.unconfined ? "[UNCONFINED] " : "") + s.command, s.path])
         }
         let widths = (0..<rows[0].count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
         for row in rows {
@@ -53,7 +54,7 @@ struct LsCommand: ParsableCommand {
             "path": s.path, "sessionID": s.sessionID, "startedAt": CSVTable.timestamp(micros: s.startedAtMicros),
             "durationSeconds": Double(s.durationMicros) / 1_000_000, "user": s.user, "osUser": s.osUser, "host": s.host,
             "command": s.command, "tables": s.tables, "decisions": s.decisions, "masked": s.masked,
-            "events": s.eventCount, "truncated": s.truncated, "netDenied": s.netDenied,
+            "events": s.eventCount, "truncated": s.truncated, "netDenied": s.netDenied, "unconfined": s.unconfined,
         ]
         object["exitStatus"] = s.exitStatus
         object["policyDigest"] = s.policyDigest

@@ -17,7 +17,11 @@ struct RunCommand: AsyncParsableCommand {
             does not echo, e.g. at password prompts: then only the length is kept), resizes \
             and the exit status go into a compressed, hash-chained, signed journal. hrec is \
             invisible to the command: it exits with the command's exit status (128 + the \
-            signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL.
+            signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL. \
+            While the journal cannot be written (disk full) nothing is relayed and the gate \
+            forwards nothing; the session resumes when space returns (or ends after \
+            --stall-timeout). If the journal file is deleted or replaced during the session, \
+            hrec saves the records through its open descriptor, says where, and exits 70.
 
             A BigQuery gate runs on 127.0.0.1 for the session: the command's Google client is \
             pointed at it (BIGQUERY_EMULATOR_HOST, GOOGLE_APPLICATION_CREDENTIALS) and every \
@@ -46,6 +50,11 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("signing-key"), help: ArgumentHelp("Ed25519 signing key file (default: ~/.config/hrec/signing-key, created on first use).", valueName: "FILE"))
     var signingKey: String?
 
+    @Option(name: .customLong("stall-timeout"), help: ArgumentHelp(
+        "While the journal cannot be written (disk full) the session is paused; end it after this many seconds (0: wait for space).",
+        valueName: "SECONDS"))
+    var stallTimeout: Double = 300
+
     @OptionGroup(title: "BigQuery gate") var gate: GateOptions
 
     @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
@@ -64,6 +73,7 @@ struct RunCommand: AsyncParsableCommand {
         options.journal = journal
         options.recordInput = !noInput
         options.removedEnvironment = EmbeddedGate.removedEnvironment
+        options.stallTimeout = stallTimeout > 0 ? stallTimeout : nil
 
         let configuration = try gate.configuration()
         let requestPolicy = try gate.requestPolicy()
@@ -142,6 +152,12 @@ struct RunCommand: AsyncParsableCommand {
             await embedded?.stop()
             throw error
         }
+        if let displacement = result.summary.displacement {
+            // The path no longer names the journal: say so, where the records are, and fail.
+            let saved = result.summary.recoveredTo.map { "; its records are saved in \($0.path)" } ?? ""
+            FileHandle.standardError.write(Data("hrec: \(displacement)\(saved)\n".utf8))
+            throw ExitCode(RunCommand.journalDisplacedStatus)
+        }
         if !quiet {
             FileHandle.standardError.write(Data("hrec: session recorded in \(result.journal.path)\n".utf8))
         }
@@ -154,6 +170,9 @@ struct RunCommand: AsyncParsableCommand {
         guard let file = gate.configFile else { return NetworkPolicy() }
         return try PolicyParser.loadNetwork(path: file)
     }
+
+    /// hrec's status when the journal path was deleted or replaced during the session.
+    static let journalDisplacedStatus: Int32 = 70
 
     /// The identity for the journal header: verified from --identity-token, the OS user in dev mode.
     private func startIdentity(_ mode: GateIdentity) async throws -> Identity? {

@@ -16,6 +16,10 @@
 pid_t hrec_spawn_pty(const char *path, char *const argv[], char *const envp[],
                      const struct winsize *size, int keep_fd, int *master);
 
+/// fallocate(FALLOC_FL_KEEP_SIZE): allocates `length` bytes of disk from `offset` without
+/// changing the file size (space a journal keeps for its last records). Returns 0 or -1 with errno.
+int hrec_reserve_space(int fd, off_t offset, off_t length);
+
 /// ioctl(TIOCGWINSZ). Returns 0 or -1 with errno.
 int hrec_get_winsize(int fd, struct winsize *size);
 /// ioctl(TIOCSWINSZ). Returns 0 or -1 with errno.
