@@ -193,7 +193,9 @@ def test_gate_forwards_nothing_it_cannot_record_when_the_agent_fills_the_disk(tm
 
 def test_deleted_journal_is_noticed_journaled_written_back_and_hrec_fails(tmp_path, hrec_env):
     journal = tmp_path / "deleted.hrec"
-    result = hrec("run", "--no-gate", "--journal", str(journal), "--", "sh", "-c",
+    # A confined command cannot reach its journal at all (test_confinement.py); the check covers
+    # unconfined sessions and any other process of the person's.
+    result = hrec("run", "--unconfined", "--no-gate", "--journal", str(journal), "--", "sh", "-c",
                   'rm "$HREC_JOURNAL"; echo gone; sleep 0.8; echo after-delete; exit 0', env=hrec_env, stdin=subprocess.DEVNULL,
                   timeout=30)
     err = result.stderr.decode()
@@ -209,7 +211,7 @@ def test_deleted_journal_is_noticed_journaled_written_back_and_hrec_fails(tmp_pa
 def test_journal_replaced_by_its_own_shorter_copy_is_not_taken_for_a_crash(tmp_path, hrec_env):
     journal = tmp_path / "replaced.hrec"
     copy = tmp_path / "copy.hrec"
-    result = hrec("run", "--no-gate", "--journal", str(journal), "--", "sh", "-c",
+    result = hrec("run", "--unconfined", "--no-gate", "--journal", str(journal), "--", "sh", "-c",
                   f'echo before; sleep 0.6; cp "$HREC_JOURNAL" {copy}; echo hidden-by-the-copy; sleep 0.6; '
                   f'mv {copy} "$HREC_JOURNAL"; sleep 0.6; echo after; exit 0', env=hrec_env, stdin=subprocess.DEVNULL, timeout=30)
     err = result.stderr.decode()
