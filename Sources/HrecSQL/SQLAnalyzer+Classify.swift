@@ -10,6 +10,9 @@ extension SQLAnalyzer {
         (["ASSIGNMENT"], "ASSIGNMENT"), (["CONNECTION"], "CONNECTION"),
     ]
 
+    /// System variables that change how unqualified names resolve.
+    static let resolutionVariables: Set<String> = ["@@dataset_id", "@@dataset_project_id", "@@project_id"]
+
     /// Classifies one statement (procedural scaffolding already removed).
     func classify(_ tokens: [SQLToken]) -> StatementAnalysis {
         let range = (tokens.first?.offset ?? 0)..<((tokens.last?.offset ?? 0) + (tokens.last?.text.utf8.count ?? 0))
@@ -64,6 +67,11 @@ extension SQLAnalyzer {
             statement.kind = rest.first?.isKeyword("IMMEDIATE") == true ? "EXECUTE_IMMEDIATE" : "UNKNOWN"
         case "DECLARE", "SET", "ASSERT":
             statement.kind = keyword
+            // SET @@dataset_id / @@dataset_project_id change how later names resolve: not checkable.
+            if keyword == "SET", tokens.contains(where: { $0.kind == .parameter && Self.resolutionVariables.contains($0.text.lowercased()) }) {
+                statement.kind = "UNKNOWN"
+                return statement
+            }
             statement.reads = reads(in: tokens[...])
         case "BEGIN":
             statement.kind = "BEGIN_TRANSACTION"
@@ -114,40 +122,93 @@ extension SQLAnalyzer {
         }
     }
 
-    /// Tables read in `tokens`: after FROM, JOIN and MERGE's USING, and comma joins; CTE names
-    /// and function calls (UNNEST, table functions) are not tables.
+    /// Tables read in `tokens`: the items of every FROM clause (after FROM, after JOIN, and after
+    /// each comma at the clause's own depth, also after an ON or USING condition: `FROM a JOIN b
+    /// ON c, d`), inside parenthesized joins (`FROM (a JOIN b USING (id))`), MERGE's USING, and
+    /// `TABLE t`/`MODEL m` arguments of table functions. CTE names and built-in table functions
+    /// (UNNEST, ML.PREDICT) are not tables; a dataset's own table function is read.
     func reads(in tokens: ArraySlice<SQLToken>) -> Set<TableRef> {
         let ctes = cteNames(tokens)
         var found: Set<TableRef> = []
+        var depth = 0
+        var fromDepths: [Int] = []  // paren depths at which a FROM list is open
         var index = tokens.startIndex
         while index < tokens.endIndex {
             let token = tokens[index]
             index += 1
-            guard let word = token.keyword, word == "FROM" || word == "JOIN" || word == "USING" else { continue }
-            if word == "FROM" && insideExtract(tokens, before: index - 1) { continue }
-            var position = index
-            while position < tokens.endIndex {
-                guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex) else { break }
-                if !(table.dataset == (defaultDataset ?? "_") && table.project == defaultProject && ctes.contains(table.table.uppercased())
-                     && !pathWasQualified(tokens, position)) {
-                    found.insert(table)
+            var item: Int?
+            switch token.kind {
+            case .openParen:
+                depth += 1
+            case .closeParen:
+                depth -= 1
+                while let last = fromDepths.last, last > depth { fromDepths.removeLast() }
+            case .comma:
+                if fromDepths.last == depth { item = index }
+            case .word:
+                let word = token.keyword ?? ""
+                if Self.fromClauseEnds.contains(word) {
+                    while let last = fromDepths.last, last >= depth { fromDepths.removeLast() }
                 }
-                // Alias, then a comma continues a FROM list.
-                var next = end
-                if next < tokens.endIndex, tokens[next].isKeyword("AS") { next += 1 }
-                if next < tokens.endIndex, tokens[next].kind == .word, !Self.clauseWords.contains(tokens[next].keyword ?? "") { next += 1 }
-                guard next < tokens.endIndex, tokens[next].kind == .comma, word == "FROM" else { break }
-                position = next + 1
+                if word == "FROM" && !insideExtract(tokens, before: index - 1) {
+                    fromDepths.append(depth)
+                    item = index
+                } else if word == "JOIN" {
+                    item = index
+                } else if word == "USING" {
+                    if index < tokens.endIndex, tokens[index].kind != .openParen { item = index }  // MERGE ... USING t, not JOIN ... USING (cols)
+                } else if (word == "TABLE" || word == "MODEL") && index - 2 >= tokens.startIndex
+                            && (tokens[index - 2].kind == .openParen || tokens[index - 2].kind == .comma) {
+                    item = index  // an argument of a table function (ML.PREDICT, APPENDS, VECTOR_SEARCH, ...)
+                }
+            default:
+                break
+            }
+            guard var position = item else { continue }
+            // A parenthesized join opens FROM lists of its own: FROM (a JOIN b ON c, d).
+            var opened = 0
+            while position < tokens.endIndex, tokens[position].kind == .openParen { position += 1; opened += 1 }
+            if opened > 0 {
+                guard position < tokens.endIndex, !(tokens[position].isKeyword("SELECT") || tokens[position].isKeyword("WITH")) else { continue }
+                fromDepths += (1...opened).map { depth + $0 }
+            }
+            guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex, target: true) else { continue }
+            if end < tokens.endIndex, tokens[end].kind == .openParen {
+                // A table-valued function: one of the dataset's (a read of it) or a built-in one.
+                if !Self.isBuiltinTableFunction(tokens[position..<end]) { found.insert(table) }
+                continue
+            }
+            if !(table.dataset == (defaultDataset ?? "_") && table.project == defaultProject && ctes.contains(table.table.uppercased())
+                 && !pathWasQualified(tokens, position)) {
+                found.insert(table)
             }
         }
         return found
     }
+
+    /// Keywords that end a FROM clause at its own depth. Only these: a word that can appear inside
+    /// a FROM item (`WITH OFFSET`, `CASE WHEN` in an ON condition) must not end it, or a comma
+    /// after it would hide the next table.
+    static let fromClauseEnds: Set<String> = [
+        "WHERE", "GROUP", "HAVING", "QUALIFY", "WINDOW", "ORDER", "LIMIT", "UNION", "INTERSECT", "EXCEPT",
+    ]
 
     static let clauseWords: Set<String> = [
         "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "ON", "USING",
         "UNION", "INTERSECT", "EXCEPT", "WINDOW", "QUALIFY", "SET", "WHEN", "FOR", "TABLESAMPLE", "PIVOT", "UNPIVOT", "SELECT",
         "VALUES", "OPTIONS", "PARTITION", "CLUSTER", "AS", "WITH", "FROM", "INTO", "THEN", "NOT", "AND", "OR",
     ]
+
+    /// Table-valued functions of BigQuery itself: `UNNEST(...)`, `ML.PREDICT(...)`, ... (their
+    /// `TABLE`/`MODEL` arguments and subqueries are still analysed).
+    static func isBuiltinTableFunction(_ name: ArraySlice<SQLToken>) -> Bool {
+        let words = name.filter { $0.kind != .dot }.map { $0.text.uppercased() }
+        if words.count == 1 {
+            return ["UNNEST", "GAP_FILL", "APPENDS", "CHANGES", "RANGE_SESSIONIZE", "VECTOR_SEARCH", "EXTERNAL_QUERY",
+                    "EXTERNAL_OBJECT_TRANSFORM", "GENERATE_ARRAY"].contains(words[0])
+        }
+        return words.count == 2 && (words[0] == "ML" || words[0] == "AI") && name.allSatisfy { $0.kind != .quotedIdentifier }
+    }
 
     /// Whether the token at `position` sits directly inside `EXTRACT(` (as in `EXTRACT(YEAR FROM d)`).
     private func insideExtract(_ tokens: ArraySlice<SQLToken>, before position: Int) -> Bool {
@@ -204,9 +265,14 @@ extension SQLAnalyzer {
                 expectPart = true
                 position += 1
             } else if token.kind == .symbol && token.text == "-" && position + 1 < tokens.count
+                        && (tokens[position + 1].kind == .word || tokens[position + 1].kind == .number)
                         && tokens[position + 1].offset == token.offset + 1 && token.offset == tokens[position - 1].offset + tokens[position - 1].text.utf8.count {
-                // An unquoted project id with dashes: my-project.dataset.table
-                parts[parts.count - 1] += "-" + tokens[position + 1].text
+                // An unquoted project id with dashes: my-project.dataset.table, data-287.dataset.table
+                // (the lexer reads `287.` as a number: its dot separates the path).
+                let pieces = tokens[position + 1].text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                parts[parts.count - 1] += "-" + pieces[0]
+                parts += pieces.dropFirst().filter { !$0.isEmpty }
+                if pieces.count > 1 && pieces.last == "" { expectPart = true }
                 position += 2
             } else {
                 break
