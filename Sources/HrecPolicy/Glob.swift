@@ -35,3 +35,28 @@ public struct Glob: Sendable, Equatable, Hashable, CustomStringConvertible {
         patterns.contains { Glob($0).matches(text) }
     }
 }
+
+extension Glob {
+    /// Whether every name of the wildcard table `prefix*` matches this glob: some prefix of
+    /// `prefix` is matched by the pattern up to a final `*` (which then covers the rest).
+    public func covers(wildcardPrefix prefix: String) -> Bool {
+        guard pattern.hasSuffix("*") else { return false }
+        let head = Glob(String(pattern.dropLast()))
+        let characters = Array(prefix)
+        return (0...characters.count).contains { head.matches(String(characters[0..<$0])) }
+    }
+
+    /// Whether some name of the wildcard table `prefix*` matches this glob: the pattern up to
+    /// some point matches `prefix`, and the rest of it can match a table name's end (text
+    /// without a dot: the `*` of a wildcard table never reaches into another dataset).
+    public func overlaps(wildcardPrefix prefix: String) -> Bool {
+        (0...pattern.count).contains { split in
+            !pattern.dropFirst(split).contains(".") && Glob(String(pattern.prefix(split))).matches(prefix)
+        }
+    }
+
+    /// Whether this glob can match a qualified table name (`project.dataset.table`: two dots).
+    public var canMatchQualifiedTable: Bool {
+        pattern.contains("*") || pattern.filter { $0 == "." || $0 == "?" }.count >= 2
+    }
+}
