@@ -1,0 +1,101 @@
+import Foundation
+import HrecSQL
+import Testing
+@testable import HrecGate
+
+/// Issue 14: what a request body amounts to, options included: destination tables, external
+/// tables, connection properties, copy/extract/load jobs and view definitions.
+@Suite struct RequestStatementsTests {
+    func body(_ object: [String: Any]) -> [UInt8] { [UInt8](try! JSONSerialization.data(withJSONObject: object)) }
+
+    func queryJob(_ query: [String: Any]) throws -> [StatementAnalysis] {
+        var options = query
+        options["useLegacySql"] = false
+        let request = try #require(try QueryRequest.parse(endpoint: "jobs.insert", body: body(["configuration": ["query": options]])))
+        return try request.statements(project: "p")
+    }
+
+    func kinds(_ statements: [StatementAnalysis]) -> [String] { statements.map(\.kind) }
+
+    @Test func aDestinationIsAWriteOfTheRightKind() throws {
+        let destination: [String: Any] = ["projectId": "p", "datasetId": "shop", "tableId": "customers"]
+        let truncate = try queryJob(["query": "SELECT id FROM other.t", "destinationTable": destination, "writeDisposition": "WRITE_TRUNCATE"])
+        #expect(kinds(truncate) == ["SELECT", "CREATE_TABLE", "TRUNCATE_TABLE", "INSERT"])
+        #expect(truncate[3].writes == [TableRef(project: "p", dataset: "shop", table: "customers")])
+        #expect(truncate[3].reads == [TableRef(project: "p", dataset: "other", table: "t")])
+        let append = try queryJob(["query": "SELECT 1", "destinationTable": ["datasetId": "s", "tableId": "t"],
+                                   "writeDisposition": "WRITE_APPEND", "createDisposition": "CREATE_NEVER"])
+        #expect(kinds(append) == ["SELECT", "INSERT"])
+        #expect(append[1].writes == [TableRef(project: "p", dataset: "s", table: "t")])
+    }
+
+    @Test(arguments: [
+        (#"{"query": "SELECT 1", "destinationTable": {"datasetId": "s", "tableId": "t"}, "writeDisposition": "WRITE_SOMETIMES"}"#, "unknown writeDisposition"),
+        (#"{"query": "SELECT 1", "destinationTable": {"datasetId": "s"}}"#, "destinationTable must name datasetId and tableId"),
+        (#"{"query": "SELECT 1; SELECT 2", "destinationTable": {"datasetId": "s", "tableId": "t"}}"#, "only checked for a single SELECT"),
+        (#"{"query": "DELETE FROM s.t WHERE true", "destinationTable": {"datasetId": "s", "tableId": "t"}}"#, "only checked for a single SELECT"),
+        (#"{"query": "SELECT 1", "destinationEncryptionConfiguration": {"kmsKeyName": "k"}}"#, "destinationEncryptionConfiguration"),
+        (#"{"query": "SELECT 1", "connectionProperties": [{"key": "dataset_project_id", "value": "x"}]}"#, "connection property dataset_project_id"),
+        (#"{"query": "SELECT 1", "connectionProperties": [{"key": "service_account", "value": "x"}]}"#, "connection property service_account"),
+        (#"{"query": "SELECT 1", "futureOption": true}"#, "unknown option configuration.query.futureOption"),
+        (#"{"query": "SELECT 1", "writeDisposition": "WRITE_TRUNCATE"}"#, "without a destinationTable"),
+        (#"{"query": "SELECT 1", "userDefinedFunctionResources": [{"resourceUri": "gs://x"}]}"#, "userDefinedFunctionResources"),
+    ])
+    func optionsTheGateCannotCheckAreRefused(query: String, reason: String) throws {
+        let options = try #require(try JSONSerialization.jsonObject(with: Data(query.utf8)) as? [String: Any])
+        do {
+            let statements = try queryJob(options)
+            Issue.record("accepted as \(kinds(statements))")
+        } catch let error as BigQueryError {
+            #expect(error.message.contains(reason), "\(error.message)")
+            #expect(error.code == 403)
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func harmlessConnectionPropertiesAndExternalTables() throws {
+        let statements = try queryJob(["query": "SELECT * FROM ext", "connectionProperties": [["key": "time_zone", "value": "UTC"]],
+                                       "tableDefinitions": ["ext": ["sourceUris": ["gs://b/x.csv"]]]])
+        #expect(kinds(statements) == ["SELECT", "CREATE_EXTERNAL_TABLE"])
+        #expect(statements[1].writes == [TableRef(project: "p", dataset: "_external", table: "ext")])
+    }
+
+    @Test func copyExtractAndLoadJobsAreStatements() throws {
+        let source: [String: Any] = ["projectId": "p", "datasetId": "shop", "tableId": "customers"]
+        let target: [String: Any] = ["datasetId": "scratch", "tableId": "c"]
+        let copy = try JobRequest.statements(body: body(["configuration": ["copy": ["sourceTables": [source], "destinationTable": target,
+                                                                                     "writeDisposition": "WRITE_TRUNCATE"]]]), project: "p")
+        #expect(kinds(copy) == ["TRUNCATE_TABLE", "COPY_TABLE"])
+        #expect(copy[1].reads == [TableRef(project: "p", dataset: "shop", table: "customers")])
+        #expect(copy[1].writes == [TableRef(project: "p", dataset: "scratch", table: "c")])
+        let extract = try JobRequest.statements(body: body(["configuration": ["extract": ["sourceTable": source, "destinationUris": ["gs://x"]]]]), project: "p")
+        #expect(extract == [StatementAnalysis(kind: "EXPORT_DATA", reads: [TableRef(project: "p", dataset: "shop", table: "customers")])])
+        let load = try JobRequest.statements(body: body(["configuration": ["load": ["destinationTable": target, "sourceUris": ["gs://x"]]]]), project: "p")
+        #expect(load == [StatementAnalysis(kind: "LOAD_DATA", writes: [TableRef(project: "p", dataset: "scratch", table: "c")])])
+        #expect(throws: BigQueryError.self) {
+            try JobRequest.statements(body: body(["configuration": ["load": ["destinationTable": target,
+                                                                             "destinationEncryptionConfiguration": ["kmsKeyName": "k"]]]]), project: "p")
+        }
+        #expect(throws: BigQueryError.self) { try JobRequest.statements(body: body(["configuration": ["sabotage": [:]]]), project: "p") }
+    }
+
+    @Test func viewsAreTheSQLTheyHold() throws {
+        let endpoint = try #require(BigQueryEndpoint.parse(method: "POST", path: "/bigquery/v2/projects/p/datasets/shop/tables"))
+        let view = try TableRequest.statement(endpoint: endpoint, body: body([
+            "tableReference": ["projectId": "p", "datasetId": "shop", "tableId": "v"],
+            "view": ["query": "SELECT * FROM other.secrets", "useLegacySql": false]]))
+        #expect(view == StatementAnalysis(kind: "CREATE_VIEW", reads: [TableRef(project: "p", dataset: "other", table: "secrets")],
+                                          writes: [TableRef(project: "p", dataset: "shop", table: "v")]))
+        #expect(throws: BigQueryError.self) {
+            try TableRequest.statement(endpoint: endpoint, body: body(["tableReference": ["datasetId": "shop", "tableId": "v"],
+                                                                       "view": ["query": "SELECT 1"]]))
+        }
+        #expect(throws: BigQueryError.self) {
+            try TableRequest.statement(endpoint: endpoint, body: body(["tableReference": ["datasetId": "other", "tableId": "v"]]))
+        }
+        let patch = try #require(BigQueryEndpoint.parse(method: "PATCH", path: "/bigquery/v2/projects/p/datasets/shop/tables/mv"))
+        let altered = try TableRequest.statement(endpoint: patch, body: body(["materializedView": ["query": "SELECT id FROM other.t"]]))
+        #expect(altered.kind == "ALTER_MATERIALIZED_VIEW" && altered.reads == [TableRef(project: "p", dataset: "other", table: "t")])
+    }
+}
