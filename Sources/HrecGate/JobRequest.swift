@@ -17,6 +17,9 @@ public enum JobRequest {
         }
         let unknown = Set(configuration.keys).subtracting(QueryRequest.configurationKeys)
         guard unknown.isEmpty else { throw .accessDenied("the job cannot be checked: unknown option configuration.\(unknown.sorted()[0])") }
+        guard Set(configuration.keys).intersection(QueryRequest.jobKinds).count == 1 else {
+            throw .accessDenied("the job cannot be checked: its configuration must hold exactly one of query, copy, extract, load")
+        }
         func table(_ value: Any?, _ what: String) throws(BigQueryError) -> TableRef {
             guard let value = value as? [String: Any], let dataset = value["datasetId"] as? String, let id = value["tableId"] as? String ?? value["modelId"] as? String,
                   !dataset.isEmpty, !id.isEmpty else {

@@ -36,6 +36,8 @@ public struct QueryRequest: Sendable, Equatable {
     ]
     /// `configuration` keys of a jobs.insert body (`JobConfiguration`).
     static let configurationKeys: Set<String> = ["query", "copy", "extract", "load", "dryRun", "labels", "jobTimeoutMs", "jobType", "reservation"]
+    /// The job configurations of a jobs.insert body: exactly one may be present.
+    static let jobKinds: Set<String> = ["query", "copy", "extract", "load"]
     /// Connection properties that do not change what a query reads or writes, or as whom it runs.
     static let harmlessConnectionProperties: Set<String> = ["time_zone", "query_label", "session_id"]
 
@@ -56,6 +58,7 @@ public struct QueryRequest: Sendable, Equatable {
             guard let inner = configuration["query"] as? [String: Any] else { return nil }
             query = inner
             unknown = Set(configuration.keys).subtracting(configurationKeys).map { "configuration.\($0)" }
+            if Set(configuration.keys).intersection(jobKinds).count > 1 { unknown.append("configuration with more than one of query, copy, extract, load") }
             unknown += Set(inner.keys).subtracting(jobQueryKeys).map { "configuration.query.\($0)" }
         } else {
             query = object
@@ -71,7 +74,10 @@ public struct QueryRequest: Sendable, Equatable {
         if let dataset = query["defaultDataset"] as? [String: Any], let id = dataset["datasetId"] as? String {
             defaultDataset = [dataset["projectId"] as? String, id].compactMap { $0 }.joined(separator: ".")
         }
-        let legacy = (query["useLegacySql"] as? Bool) ?? (endpoint == "jobs.insert")
+        // BigQuery's default is legacy SQL for jobs.query and jobs.insert alike; a #legacySQL first
+        // line switches the dialect too (the tokenizer would read it as a comment).
+        let prefix = sql.drop { $0.isWhitespace }.prefix("#legacysql".count).lowercased()
+        let legacy = (query["useLegacySql"] as? Bool ?? true) || prefix == "#legacysql"
         var request = QueryRequest(sql: sql, parameters: parameters, defaultDataset: defaultDataset, dryRun: dryRun, useLegacySQL: legacy)
         request.readOptions(query, unknown: unknown)
         return request

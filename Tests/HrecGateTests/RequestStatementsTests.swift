@@ -54,6 +54,26 @@ import Testing
         }
     }
 
+    @Test func legacySQLIsTheDefaultAndThePrefixCounts() throws {
+        for (endpoint, object) in [("jobs.query", ["query": "SELECT * FROM [p:other.secrets]"] as [String: Any]),
+                                   ("jobs.query", ["query": "  #legacySQL\nSELECT * FROM [p:other.secrets]", "useLegacySql": false]),
+                                   ("jobs.insert", ["configuration": ["query": ["query": "#LEGACYSQL\nSELECT 1", "useLegacySql": false]]])] {
+            let request = try #require(try QueryRequest.parse(endpoint: endpoint, body: body(object)))
+            #expect(request.useLegacySQL)
+            #expect(throws: BigQueryError.self) { try request.statements(project: "p") }
+        }
+        let standard = try #require(try QueryRequest.parse(endpoint: "jobs.query", body: body(["query": "#standardSQL\nSELECT 1", "useLegacySql": false])))
+        #expect(try standard.statements(project: "p").map(\.kind) == ["SELECT"])
+    }
+
+    @Test func aJobWithTwoConfigurationsIsRefused() throws {
+        let both = body(["configuration": ["query": ["query": "SELECT 1", "useLegacySql": false],
+                                           "copy": ["sourceTable": ["datasetId": "other", "tableId": "secrets"], "destinationTable": ["datasetId": "s", "tableId": "t"]]]])
+        let request = try #require(try QueryRequest.parse(endpoint: "jobs.insert", body: both))
+        #expect(throws: BigQueryError.self) { try request.statements(project: "p") }
+        #expect(throws: BigQueryError.self) { try JobRequest.statements(body: both, project: "p") }
+    }
+
     @Test func harmlessConnectionPropertiesAndExternalTables() throws {
         let statements = try queryJob(["query": "SELECT * FROM ext", "connectionProperties": [["key": "time_zone", "value": "UTC"]],
                                        "tableDefinitions": ["ext": ["sourceUris": ["gs://b/x.csv"]]]])
