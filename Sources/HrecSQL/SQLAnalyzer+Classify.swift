@@ -10,6 +10,19 @@ extension SQLAnalyzer {
         (["ASSIGNMENT"], "ASSIGNMENT"), (["CONNECTION"], "CONNECTION"),
     ]
 
+    /// Statement verbs that make a WITH statement something other than a query.
+    static let notQueryWords: Set<String> = ["INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "CREATE", "DROP", "ALTER", "EXPORT", "LOAD", "CALL"]
+
+    /// The keywords of `tokens` outside any parentheses.
+    static func topLevelWords(_ tokens: [SQLToken]) -> [String] {
+        var depth = 0
+        var words: [String] = []
+        for token in tokens {
+            if token.kind == .openParen { depth += 1 } else if token.kind == .closeParen { depth -= 1 } else if depth == 0, let word = token.keyword { words.append(word) }
+        }
+        return words
+    }
+
     /// System variables that change how unqualified names resolve.
     static let resolutionVariables: Set<String> = ["@@dataset_id", "@@dataset_project_id", "@@project_id"]
 
@@ -26,9 +39,11 @@ extension SQLAnalyzer {
         guard let keyword = first.keyword else { return statement }
         let rest = tokens.dropFirst()
         switch keyword {
-        case "SELECT", "WITH":
+        case "SELECT", "WITH", "FROM":  // FROM: a pipe-syntax query (FROM t |> WHERE ...)
             statement.kind = "SELECT"
             statement.reads = reads(in: tokens[...])
+            // WITH ... followed by anything but a query is not something GoogleSQL runs as a query: not checkable.
+            if keyword == "WITH", Self.topLevelWords(tokens).contains(where: { Self.notQueryWords.contains($0) }) { statement.kind = "UNKNOWN" }
         case "INSERT", "UPDATE", "DELETE", "MERGE":
             statement.kind = keyword
             var index = rest.startIndex
@@ -155,6 +170,8 @@ extension SQLAnalyzer {
                     item = index
                 } else if word == "JOIN" {
                     item = index
+                } else if word == "CALL", index - 2 >= tokens.startIndex, tokens[index - 2].text == "|>" {
+                    item = index  // pipe syntax: |> CALL dataset.tvf(...)
                 } else if word == "USING" {
                     if index < tokens.endIndex, tokens[index].kind != .openParen { item = index }  // MERGE ... USING t, not JOIN ... USING (cols)
                 } else if (word == "TABLE" || word == "MODEL") && index - 2 >= tokens.startIndex
@@ -255,7 +272,14 @@ extension SQLAnalyzer {
         var expectPart = true
         while position < tokens.count {
             let token = tokens[position]
-            if expectPart {
+            if token.kind == .symbol && token.text == "*" && !parts.isEmpty
+                && token.offset == tokens[position - 1].offset + tokens[position - 1].text.utf8.count {
+                // An unquoted wildcard (shop.cust*, shop.*): read it as the wildcard table it would name.
+                if expectPart { parts.append("*") } else { parts[parts.count - 1] += "*" }
+                expectPart = false
+                position += 1
+                break
+            } else if expectPart {
                 guard token.kind == .word || token.kind == .quotedIdentifier || (token.kind == .number && !parts.isEmpty) else { break }
                 if token.kind == .word, parts.isEmpty, Self.clauseWords.contains(token.keyword ?? ""), token.keyword != "TABLE" { return nil }
                 parts += token.kind == .quotedIdentifier ? token.text.split(separator: ".").map(String.init) : [token.text]

@@ -107,7 +107,7 @@ struct SQLScanner {
                     let start = index
                     index += 1
                     let pair = text(start..<min(index + 1, bytes.count))
-                    if ["<=", ">=", "<>", "!=", "||", "<<", ">>", "=>", "->"].contains(pair) { index += 1 }
+                    if ["<=", ">=", "<>", "!=", "||", "<<", ">>", "=>", "->", "|>"].contains(pair) { index += 1 }
                     append(.symbol, text(start..<index), at: start)
                 } else {
                     throw error("unexpected character \(SQLScanner.describe(byte))", at: index)

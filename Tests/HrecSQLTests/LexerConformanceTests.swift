@@ -123,6 +123,7 @@ let lexerCases: [LexerCase] = [
 
     // Operators and illegal characters.
     .init(sql: "a<=b<>c!=d||e=>f->g", tokens: ["w:a", "o:<=", "w:b", "o:<>", "w:c", "o:!=", "w:d", "o:||", "w:e", "o:=>", "w:f", "o:->", "w:g"]),
+    .init(sql: "a |> b", tokens: ["w:a", "o:|>", "w:b"]),
     .init(sql: "SELECT $1", tokens: nil),
     .init(sql: "SELECT 1 \\ 2", tokens: nil),
     .init(sql: "sElEcT", tokens: ["w:sElEcT"]),
