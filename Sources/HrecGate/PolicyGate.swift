@@ -46,7 +46,7 @@ public actor PolicyGate: RequestPolicy {
                 statements = [try TableRequest.statement(endpoint: endpoint, body: call.body)]
             } else if let statement = EndpointStatement.statement(endpoint: endpoint.name, project: endpoint.project,
                                                                   dataset: endpoint.dataset, table: endpoint.table) {
-                statements = [statement]
+                statements = try TableRequest.statements(endpoint: endpoint, body: call.body, base: statement)
             } else if endpoint.name == "jobs.list" {
                 statements = [StatementAnalysis(kind: "LIST_JOBS")]
             } else if let job = endpoint.job {

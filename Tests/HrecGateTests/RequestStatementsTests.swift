@@ -100,6 +100,26 @@ import Testing
         #expect(throws: BigQueryError.self) { try JobRequest.statements(body: body(["configuration": ["sabotage": [:]]]), project: "p") }
     }
 
+    @Test func insertAllSuffixesDatasetCreationAndAccessChangesAreWrites() throws {
+        let insertAll = try #require(BigQueryEndpoint.parse(method: "POST", path: "/bigquery/v2/projects/p/datasets/shop/tables/t/insertAll"))
+        let base = StatementAnalysis(kind: "INSERT", writes: [TableRef(project: "p", dataset: "shop", table: "t")])
+        let suffixed = try TableRequest.statements(endpoint: insertAll, body: body(["rows": [], "templateSuffix": "_archive"]), base: base)
+        #expect(suffixed.map(\.writes) == [[TableRef(project: "p", dataset: "shop", table: "t"), TableRef(project: "p", dataset: "shop", table: "t_archive")]])
+        let datasets = try #require(BigQueryEndpoint.parse(method: "POST", path: "/bigquery/v2/projects/p/datasets"))
+        let created = try TableRequest.statements(endpoint: datasets, body: body(["datasetReference": ["projectId": "p", "datasetId": "leak"]]),
+                                                  base: StatementAnalysis(kind: "CREATE_SCHEMA"))
+        #expect(created == [StatementAnalysis(kind: "CREATE_SCHEMA", writes: [TableRef(project: "p", dataset: "leak", table: "*")])])
+        #expect(throws: BigQueryError.self) {
+            try TableRequest.statements(endpoint: datasets, body: body(["datasetReference": ["projectId": "other", "datasetId": "x"]]),
+                                        base: StatementAnalysis(kind: "CREATE_SCHEMA"))
+        }
+        let patch = try #require(BigQueryEndpoint.parse(method: "PATCH", path: "/bigquery/v2/projects/p/datasets/shop"))
+        let shop = StatementAnalysis(kind: "ALTER_SCHEMA", writes: [TableRef(project: "p", dataset: "shop", table: "*")])
+        let granted = try TableRequest.statements(endpoint: patch, body: body(["access": [["role": "READER", "userByEmail": "x@evil.com"]]]), base: shop)
+        #expect(granted.map(\.kind) == ["ALTER_SCHEMA", "GRANT"])
+        #expect(try TableRequest.statements(endpoint: patch, body: body(["description": "d"]), base: shop) == [shop])
+    }
+
     @Test func viewsAreTheSQLTheyHold() throws {
         let endpoint = try #require(BigQueryEndpoint.parse(method: "POST", path: "/bigquery/v2/projects/p/datasets/shop/tables"))
         let view = try TableRequest.statement(endpoint: endpoint, body: body([
