@@ -78,6 +78,7 @@ extension SQLAnalyzer {
             }
         case "CALL":
             statement.kind = "CALL"
+            statement.reads = reads(in: tokens[...])
         case "EXECUTE":
             statement.kind = rest.first?.isKeyword("IMMEDIATE") == true ? "EXECUTE_IMMEDIATE" : "UNKNOWN"
         case "DECLARE", "SET", "ASSERT":
@@ -94,6 +95,8 @@ extension SQLAnalyzer {
             statement.kind = "\(keyword)_TRANSACTION"
         case "RAISE", "RETURN", "BREAK", "LEAVE", "CONTINUE", "ITERATE":
             statement.kind = "CONTROL"
+            // RAISE USING MESSAGE = (SELECT ...) carries data out: the tables after the `=` are read.
+            statement.reads = reads(in: tokens.drop { !($0.kind == .symbol && $0.text == "=") })
         default:
             break
         }
