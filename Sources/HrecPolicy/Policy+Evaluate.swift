@@ -132,11 +132,11 @@ extension Policy {
         return .applies(reasons.isEmpty ? "matches everything" : reasons.joined(separator: ", "))
     }
 
-    /// Whether every table `table` can name matches one of `globs`.
+    /// Whether every table `table` can name matches one of `globs`, case counting (names are case-sensitive).
     static func table(_ table: TableRef, inside globs: [String]) -> Bool {
         let name = table.description
-        guard let star = name.firstIndex(of: "*") else { return Glob.any(globs, match: name) }
-        return globs.contains { Glob($0).covers(wildcardPrefix: String(name[..<star])) }
+        guard let star = name.firstIndex(of: "*") else { return globs.contains { Glob($0, caseSensitive: true).matches(name) } }
+        return globs.contains { Glob($0, caseSensitive: true).covers(wildcardPrefix: String(name[..<star])) }
     }
 
     /// Whether some table `table` can name matches one of `globs`.

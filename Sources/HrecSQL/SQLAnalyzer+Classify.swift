@@ -195,7 +195,12 @@ extension SQLAnalyzer {
             guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex, target: true) else { continue }
             if end < tokens.endIndex, tokens[end].kind == .openParen {
                 // A table-valued function: one of the dataset's (a read of it) or a built-in one.
-                if !Self.isBuiltinTableFunction(tokens[position..<end]) { found.insert(table) }
+                if tokens[position].isKeyword("EXTERNAL_QUERY") && end == position + 1 {
+                    // Rows from another database through a connection: a read no glob over BigQuery tables allows.
+                    found.insert(TableRef(project: defaultProject, dataset: "_external_query", table: "*"))
+                } else if !Self.isBuiltinTableFunction(tokens[position..<end]) {
+                    found.insert(table)
+                }
                 continue
             }
             if !(table.dataset == (defaultDataset ?? "_") && table.project == defaultProject && ctes.contains(table.table.uppercased())
@@ -224,7 +229,7 @@ extension SQLAnalyzer {
     static func isBuiltinTableFunction(_ name: ArraySlice<SQLToken>) -> Bool {
         let words = name.filter { $0.kind != .dot }.map { $0.text.uppercased() }
         if words.count == 1 {
-            return ["UNNEST", "GAP_FILL", "APPENDS", "CHANGES", "RANGE_SESSIONIZE", "VECTOR_SEARCH", "EXTERNAL_QUERY",
+            return ["UNNEST", "GAP_FILL", "APPENDS", "CHANGES", "RANGE_SESSIONIZE", "VECTOR_SEARCH",
                     "EXTERNAL_OBJECT_TRANSFORM", "GENERATE_ARRAY"].contains(words[0])
         }
         return words.count == 2 && (words[0] == "ML" || words[0] == "AI") && name.allSatisfy { $0.kind != .quotedIdentifier }

@@ -35,6 +35,8 @@ import Testing
         ("SELECT * FROM shop.customers JOIN other.INFORMATION_SCHEMA.COLUMNS ON true", .deny, "default"),
         ("SELECT * FROM shop.customers JOIN `region-eu`.INFORMATION_SCHEMA.JOBS ON true", .deny, "default"),
         ("SELECT * FROM `sho*`", .deny, "default"),
+        ("SELECT * FROM SHOP.customers", .deny, "default"),
+        ("SELECT * FROM shop.customers JOIN EXTERNAL_QUERY('p.us.c', 'SELECT 1') AS x ON true", .deny, "default"),
         ("SELECT * FROM `p.*`", .deny, "default"),
         ("SELECT name FROM shop.customers -- x\rUNION ALL SELECT secret FROM other.secrets", .deny, "default"),
         ("INSERT INTO shop.copy SELECT * FROM other.secrets", .deny, "default"),
@@ -44,6 +46,7 @@ import Testing
         ("SELECT * FROM scratch.a JOIN vault.secrets USING (id)", .deny, "no-secrets"),
         ("SELECT * FROM `vault.sec*`", .deny, "no-secrets"),
         ("SELECT * FROM `vault.*`", .deny, "no-secrets"),
+        ("SELECT * FROM VAULT.Secrets", .deny, "no-secrets"),
     ])
     func allowNeedsEveryTableDenyNeedsOne(sql: String, action: Policy.Action, rule: String) throws {
         let decision = try decide(sql)

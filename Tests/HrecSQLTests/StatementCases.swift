@@ -66,7 +66,7 @@ let statementCases: [StatementCase] = [
     .init(sql: "SELECT * FROM x.t1 JOIN (SELECT * FROM x.t2) s ON true", kinds: ["SELECT"], reads: ["p.x.t1", "p.x.t2"]),
     .init(sql: "SELECT ARRAY(SELECT v FROM x.t)", kinds: ["SELECT"], reads: ["p.x.t"]),
     .init(sql: "SELECT * FROM ML.PREDICT(MODEL x.m, TABLE x.t)", kinds: ["SELECT"], reads: ["p.x.m", "p.x.t"]),
-    .init(sql: "SELECT * FROM EXTERNAL_QUERY('conn', 'SELECT 1')", kinds: ["SELECT"]),
+    .init(sql: "SELECT * FROM EXTERNAL_QUERY('conn', 'SELECT 1')", kinds: ["SELECT"], reads: ["p._external_query.*"]),
 
     // DML
     .init(sql: "INSERT INTO x.t (a) VALUES (1)", kinds: ["INSERT"], writes: ["p.x.t"]),
@@ -221,6 +221,8 @@ let statementCases: [StatementCase] = [
           reads: ["p.other.secrets"]),
     .init(sql: "RAISE USING MESSAGE = (SELECT STRING_AGG(secret) FROM other.secrets)", kinds: ["CONTROL"], reads: ["p.other.secrets"]),
     .init(sql: "CALL shop.p((SELECT secret FROM other.secrets LIMIT 1))", kinds: ["CALL"], reads: ["p.other.secrets"]),
+    .init(sql: "INSERT INTO shop.copy SELECT * FROM EXTERNAL_QUERY('p.us.conn', 'SELECT * FROM secrets')", kinds: ["INSERT"],
+          reads: ["p._external_query.*"], writes: ["p.shop.copy"]),
     .init(sql: "SELECT * FROM `shop.*`", kinds: ["SELECT"], reads: ["p.shop.*"]),
     .init(sql: "SELECT * FROM `shop.cust*` WHERE _TABLE_SUFFIX = 'omers'", kinds: ["SELECT"], reads: ["p.shop.cust*"]),
     .init(sql: "SELECT * FROM other.INFORMATION_SCHEMA.COLUMNS", kinds: ["SELECT"], reads: ["p.other.INFORMATION_SCHEMA.COLUMNS"]),
