@@ -146,12 +146,13 @@ public struct GateResponder: HTTPResponder {
             return await responder.dryRun(query, project: endpoint.project)
         }
         switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: dryRun,
-                                            requestID: requestID), sink: sink) {
+                                            requestID: requestID, body: body, contentType: request.headers[.contentType],
+                                            uploadType: request.uri.queryParameters.get("uploadType")), sink: sink) {
         case let .deny(message, rules):
             let error = BigQueryError.accessDenied(message)
             return answer(error: error, requestID: requestID, reason: "denied by \(rules.joined(separator: ", "))", sink: sink, started: started)
         case let .allow(cap):
-            if let cap, endpoint.carriesSQL { forwardedBody = Self.settingMaximumBytesBilled(cap, in: body, endpoint: endpoint.name) }
+            if let cap, query != nil { forwardedBody = Self.settingMaximumBytesBilled(cap, in: body, endpoint: endpoint.name) }
         case let .hold(hold):
             guard let query else { break }
             return await holdForApproval(hold, query: query, endpoint: endpoint, body: body, session: session, requestID: requestID,
@@ -205,7 +206,7 @@ public struct GateResponder: HTTPResponder {
             return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
         }
         let summary = ResponseSummary(body: response.body)
-        if let job = summary.job, endpoint.carriesSQL { await policy.jobForwarded(job) }
+        if let job = summary.job, endpoint.carriesSQL || endpoint.name == "jobs.upload" { await policy.jobForwarded(job) }
         let capped = response.body.prefix(responseBodyCap)
         let event = GateEvents.Response(
             requestID: requestID, decision: "allow", reason: nil, status: response.status, upstreamStatus: response.status,

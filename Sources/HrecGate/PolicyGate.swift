@@ -28,36 +28,34 @@ public actor PolicyGate: RequestPolicy {
 
     public func jobForwarded(_ job: String) { knownJobs.insert(job) }
 
-
-
     public func decide(_ call: GateCall, sink: (any RecordSink)?) async -> GateDecision {
         let endpoint = call.endpoint
         var statements: [StatementAnalysis] = []
         var refusal: String?
-        if endpoint.carriesSQL {
-            if let query = call.query {
-                if query.useLegacySQL {
-                    refusal = "legacy SQL cannot be checked; use standard SQL (useLegacySql: false)"
+        do throws(BigQueryError) {
+            if endpoint.carriesSQL {
+                if let query = call.query {
+                    statements = try query.statements(project: endpoint.project)
                 } else {
-                    let parts = query.defaultDataset?.split(separator: ".").map(String.init) ?? []
-                    let analyzer = SQLAnalyzer(defaultProject: parts.count == 2 ? parts[0] : endpoint.project, defaultDataset: parts.last)
-                    do {
-                        statements = try analyzer.analyze(query.sql).statements
-                    } catch {
-                        refusal = "the SQL cannot be parsed (\(error)); it is refused"
-                    }
+                    statements = try JobRequest.statements(body: call.body, project: endpoint.project)
                 }
-            } else {
-                refusal = "only query jobs pass the gate (load, copy and extract jobs are refused)"
+            } else if endpoint.name == "jobs.upload" {
+                let metadata = try UploadRequest.metadata(body: call.body, contentType: call.contentType, uploadType: call.uploadType)
+                statements = try JobRequest.statements(body: metadata, project: endpoint.project)
+            } else if endpoint.name == "tables.insert" || endpoint.name == "tables.patch" {
+                statements = [try TableRequest.statement(endpoint: endpoint, body: call.body)]
+            } else if let statement = EndpointStatement.statement(endpoint: endpoint.name, project: endpoint.project,
+                                                                  dataset: endpoint.dataset, table: endpoint.table) {
+                statements = try TableRequest.statements(endpoint: endpoint, body: call.body, base: statement)
+            } else if endpoint.name == "jobs.list" {
+                statements = [StatementAnalysis(kind: "LIST_JOBS")]
+            } else if let job = endpoint.job {
+                if knownJobs.contains(job) { return .allow }
+                refusal = "job \(job) was not started through this gate"
             }
-        } else if let statement = EndpointStatement.statement(endpoint: endpoint.name, project: endpoint.project,
-                                                              dataset: endpoint.dataset, table: endpoint.table) {
-            statements = [statement]
-        } else if endpoint.name == "jobs.list" {
-            statements = [StatementAnalysis(kind: "LIST_JOBS")]
-        } else if let job = endpoint.job {
-            if knownJobs.contains(job) { return .allow }
-            refusal = "job \(job) was not started through this gate"
+        } catch {
+            // The analysis speaks as an accessDenied error; the decision keeps the reason alone (the responder adds the prefix).
+            refusal = error.message.hasPrefix("Access Denied: ") ? String(error.message.dropFirst("Access Denied: ".count)) : error.message
         }
         let decision: PolicyDecision
         var estimate: UInt64?

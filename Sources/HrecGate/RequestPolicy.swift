@@ -12,6 +12,11 @@ public struct GateCall: Sendable {
     public var dryRun: @Sendable () async -> DryRun?
     /// The gate's id for this call (also on its gate.request and gate.response events).
     public var requestID: String = ""
+    /// The request body (a copy, extract or load job's configuration, a table or view definition).
+    public var body: [UInt8] = []
+    /// The request's Content-Type and `uploadType` (for the media upload endpoint).
+    public var contentType: String?
+    public var uploadType: String?
 }
 
 /// A request the policy holds for approval, with what approvers need to see.

@@ -6,8 +6,11 @@ extension Policy {
         var matches: [RuleMatch] = []
         var action = Action.allow
         var message = ""
+        // A rule's own words say more than the default's: they replace a default message of the same action.
+        var messageFromDefault = false
         var cap: UInt64?
         var reviewRule: Rule?
+        var outside: [RuleMatch] = []
         if request.statements.isEmpty {
             return PolicyDecision(action: .deny, matches: [RuleMatch(rule: "hrec:empty", action: "deny", statement: 0, reason: "no statement")],
                                   message: "the request holds no statement hrec can check", maximumBytesBilled: nil)
@@ -21,14 +24,25 @@ extension Policy {
                 continue
             }
             var statementMatches: [(Rule, String)] = []
+            var statementOutside: [RuleMatch] = []
             for rule in rules {
-                if let reason = match(rule, statement: statement, request: request) { statementMatches.append((rule, reason)) }
+                switch match(rule, statement: statement, request: request) {
+                case let .applies(reason): statementMatches.append((rule, reason))
+                case let .outside(reason):
+                    statementOutside.append(RuleMatch(rule: rule.id, action: rule.action.rawValue, statement: index, reason: reason))
+                case .skips: break
+                }
             }
+            outside += statementOutside
             if statementMatches.isEmpty {
                 matches.append(RuleMatch(rule: "default", action: defaultAction.rawValue, statement: index,
                                          reason: "no rule matched \(statement.kind); the default is \(defaultAction.rawValue)"))
                 if defaultAction > action || (defaultAction == action && message.isEmpty && defaultAction != .allow) {
                     message = defaultMessage ?? "no policy rule allows \(statement.kind) (default \(defaultAction.rawValue))"
+                    messageFromDefault = true
+                    if let first = statementOutside.first {
+                        message += " (rule \(first.rule) does not apply: statement \(index + 1) \(first.reason))"
+                    }
                 }
                 action = max(action, defaultAction)
                 continue
@@ -37,7 +51,8 @@ extension Policy {
                 matches.append(RuleMatch(rule: rule.id, action: rule.action.rawValue, statement: index, reason: reason))
             }
             let strongest = statementMatches.map(\.0.action).max() ?? .allow
-            if let rule = statementMatches.first(where: { $0.0.action == strongest })?.0, strongest > action || (strongest == action && message.isEmpty) {
+            if let rule = statementMatches.first(where: { $0.0.action == strongest })?.0, strongest > action || (strongest == action && (message.isEmpty || messageFromDefault)) {
+                messageFromDefault = false
                 switch strongest {
                 case .deny: message = "rule \(rule.id): \(rule.message ?? "denied")"
                 case .review:
@@ -52,50 +67,92 @@ extension Policy {
             }
         }
         if action == .allow { message = "allowed" }
-        return PolicyDecision(action: action, matches: matches, message: message, maximumBytesBilled: action == .allow ? cap : nil,
-                              reviewRule: action == .review ? reviewRule : nil)
+        var decision = PolicyDecision(action: action, matches: matches, message: message, maximumBytesBilled: action == .allow ? cap : nil,
+                                      reviewRule: action == .review ? reviewRule : nil)
+        decision.outside = outside
+        return decision
     }
 
-    /// Why `rule` matches, or nil when it does not.
-    func match(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest) -> String? {
+    /// Whether `rule` applies to `statement`, and why (or which table fell outside it).
+    ///
+    /// Table conditions differ by action (fail closed both ways): for `deny` and `review` one
+    /// matching table is enough; for `allow` every table the statement reads or writes must lie
+    /// inside the rule's globs (`tables`, `reads` and `writes` together), and each condition
+    /// given must cover all the tables of its sort (at least one). A wildcard table
+    /// (`shop.cust*`) is inside a glob only when every table it can name is, and touches a glob
+    /// when any can.
+    func match(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest) -> RuleOutcome {
         var reasons: [String] = []
         if !rule.kinds.isEmpty {
-            guard Glob.any(rule.kinds, match: statement.kind) else { return nil }
+            guard Glob.any(rule.kinds, match: statement.kind) else { return .skips }
             reasons.append("kind \(statement.kind)")
-        }
-        let tables = statement.reads.union(statement.writes).map(\.description).sorted()
-        if !rule.tables.isEmpty {
-            guard let table = tables.first(where: { Glob.any(rule.tables, match: $0) }) else { return nil }
-            reasons.append("touches \(table)")
-        }
-        if !rule.reads.isEmpty {
-            guard let table = statement.reads.map(\.description).sorted().first(where: { Glob.any(rule.reads, match: $0) }) else { return nil }
-            reasons.append("reads \(table)")
-        }
-        if !rule.writes.isEmpty {
-            guard let table = statement.writes.map(\.description).sorted().first(where: { Glob.any(rule.writes, match: $0) }) else { return nil }
-            reasons.append("writes \(table)")
         }
         if !rule.principals.isEmpty {
             let names = [request.email, request.subject].compactMap { $0 }
-            guard let name = names.first(where: { Glob.any(rule.principals, match: $0) }) else { return nil }
+            guard let name = names.first(where: { Glob.any(rule.principals, match: $0) }) else { return .skips }
             reasons.append("principal \(name)")
         }
         if !rule.groups.isEmpty {
-            guard let group = request.groups.first(where: { Glob.any(rule.groups, match: $0) }) else { return nil }
+            guard let group = request.groups.first(where: { Glob.any(rule.groups, match: $0) }) else { return .skips }
             reasons.append("group \(group)")
         }
+        let reads = statement.reads.sorted(), writes = statement.writes.sorted()
+        let touched = Array(Set(reads + writes)).sorted()
+        let conditions: [(globs: [String], tables: [TableRef], verb: String)] = [
+            (rule.tables, touched, "touches"), (rule.reads, reads, "reads"), (rule.writes, writes, "writes"),
+        ]
+        for (globs, tables, verb) in conditions where !globs.isEmpty {
+            if rule.action == .allow {
+                guard !tables.isEmpty else { return .skips }
+                if let outside = tables.first(where: { !Self.table($0, inside: globs) }) {
+                    return .outside("\(verb) \(outside), outside \(globs.joined(separator: ", "))")
+                }
+                reasons.append("\(verb) only \(tables.map(\.description).joined(separator: ", "))")
+            } else {
+                guard let table = tables.first(where: { Self.table($0, touches: globs) }) else { return .skips }
+                reasons.append("\(verb) \(table)")
+            }
+        }
+        let territory = rule.tables + rule.reads + rule.writes
+        if rule.action == .allow, !territory.isEmpty, let outside = touched.first(where: { !Self.table($0, inside: territory) }) {
+            let verb = reads.contains(outside) ? "reads" : "writes"
+            return .outside("\(verb) \(outside), outside the rule's tables (\(territory.joined(separator: ", ")))")
+        }
         if let minimum = rule.minBytes {
-            if request.estimatePending { return nil }
+            if request.estimatePending { return .skips }
             if let estimate = request.estimatedBytes {
-                guard estimate >= minimum else { return nil }
+                guard estimate >= minimum else { return .skips }
                 reasons.append("estimate \(estimate) bytes >= \(minimum)")
             } else {
                 // Unknown estimate: a limit that refuses or holds applies (fail closed); one that allows does not.
-                guard rule.action != .allow else { return nil }
+                guard rule.action != .allow else { return .skips }
                 reasons.append("no byte estimate available (limit \(minimum))")
             }
         }
-        return reasons.isEmpty ? "matches everything" : reasons.joined(separator: ", ")
+        return .applies(reasons.isEmpty ? "matches everything" : reasons.joined(separator: ", "))
     }
+
+    /// Whether every table `table` can name matches one of `globs`, case counting (names are case-sensitive).
+    static func table(_ table: TableRef, inside globs: [String]) -> Bool {
+        let name = table.description
+        guard let star = name.firstIndex(of: "*") else { return globs.contains { Glob($0, caseSensitive: true).matches(name) } }
+        return globs.contains { Glob($0, caseSensitive: true).covers(wildcardPrefix: String(name[..<star])) }
+    }
+
+    /// Whether some table `table` can name matches one of `globs`.
+    static func table(_ table: TableRef, touches globs: [String]) -> Bool {
+        let name = table.description
+        guard let star = name.firstIndex(of: "*") else { return Glob.any(globs, match: name) }
+        return globs.contains { Glob($0).overlaps(wildcardPrefix: String(name[..<star])) }
+    }
+}
+
+/// What one rule makes of one statement.
+enum RuleOutcome: Equatable {
+    /// Every condition holds; why.
+    case applies(String)
+    /// A condition other than the tables does not hold.
+    case skips
+    /// An allow rule whose other conditions hold, but a table lies outside its globs; which.
+    case outside(String)
 }

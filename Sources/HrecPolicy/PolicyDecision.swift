@@ -47,6 +47,8 @@ public struct PolicyDecision: Sendable, Equatable {
     public var maximumBytesBilled: UInt64?
     /// For review: the rule holding the request.
     public var reviewRule: Policy.Rule?
+    /// Allow rules that would have applied but for a table outside their globs, and which.
+    public var outside: [RuleMatch] = []
 
     public init(action: Policy.Action, matches: [RuleMatch], message: String, maximumBytesBilled: UInt64?, reviewRule: Policy.Rule? = nil) {
         self.action = action

@@ -1,3 +1,4 @@
+import HrecSQL
 import Yams
 
 extension PolicyParser {
@@ -32,6 +33,34 @@ extension PolicyParser {
             if case .scalar = node, let single = node.string { return [single] }
             guard case let .sequence(sequence) = node else { report(node, "\(what) must be a string or a list of strings"); return [] }
             return sequence.compactMap { string($0, "each of \(what)") }
+        }
+
+        /// A glob or list of globs, each checked by `check` (a problem is reported at the glob itself).
+        mutating func globs(_ node: Node, _ what: String, check: (String) -> String?) -> [String] {
+            let items: [Node]
+            if case .scalar = node { items = [node] } else if case let .sequence(sequence) = node { items = Array(sequence) } else {
+                report(node, "\(what) must be a string or a list of strings")
+                return []
+            }
+            return items.compactMap { item in
+                guard let text = string(item, "each of \(what)") else { return nil }
+                if let problem = check(text) { report(item, problem) }
+                return text
+            }
+        }
+
+        /// A kind glob that names no statement kind is a typo that would silently disable the rule.
+        static func kindProblem(_ glob: String) -> String? {
+            let pattern = Glob(glob)
+            guard !StatementKind.all.contains(where: { pattern.matches($0) }) else { return nil }
+            let close = StatementKind.all.sorted().filter { $0.hasPrefix(String(glob.uppercased().prefix(3))) }.prefix(6)
+            return "kind '\(glob)' matches no statement kind" + (close.isEmpty ? " (see docs/policy.md for the list)" : " (did you mean one of: \(close.joined(separator: ", ")))")
+        }
+
+        /// Tables are named `project.dataset.table`: a glob that cannot match such a name matches nothing.
+        static func tableProblem(_ glob: String) -> String? {
+            Glob(glob).canMatchQualifiedTable ? nil
+                : "table glob '\(glob)' can match no table: tables are named project.dataset.table (for example '*.\(glob)')"
         }
 
         mutating func bytes(_ node: Node, _ what: String) -> UInt64? {
@@ -76,10 +105,10 @@ extension PolicyParser {
             if let matchNode = mapping["match"] {
                 guard case let .mapping(match) = matchNode else { report(matchNode, "'match' must be a mapping"); return id == nil || action == nil ? nil : rule }
                 checkKeys(match, allowed: PolicyParser.matchKeys, in: "a match")
-                rule.kinds = match["kinds"].map { strings($0, "kinds") } ?? []
-                rule.tables = match["tables"].map { strings($0, "tables") } ?? []
-                rule.reads = match["reads"].map { strings($0, "reads") } ?? []
-                rule.writes = match["writes"].map { strings($0, "writes") } ?? []
+                rule.kinds = match["kinds"].map { globs($0, "kinds", check: Self.kindProblem) } ?? []
+                rule.tables = match["tables"].map { globs($0, "tables", check: Self.tableProblem) } ?? []
+                rule.reads = match["reads"].map { globs($0, "reads", check: Self.tableProblem) } ?? []
+                rule.writes = match["writes"].map { globs($0, "writes", check: Self.tableProblem) } ?? []
                 rule.principals = match["principals"].map { strings($0, "principals") } ?? []
                 rule.groups = match["groups"].map { strings($0, "groups") } ?? []
                 rule.minBytes = match["min_bytes"].flatMap { bytes($0, "min_bytes") }

@@ -10,6 +10,22 @@ extension SQLAnalyzer {
         (["ASSIGNMENT"], "ASSIGNMENT"), (["CONNECTION"], "CONNECTION"),
     ]
 
+    /// Statement verbs that make a WITH statement something other than a query.
+    static let notQueryWords: Set<String> = ["INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "CREATE", "DROP", "ALTER", "EXPORT", "LOAD", "CALL"]
+
+    /// The keywords of `tokens` outside any parentheses.
+    static func topLevelWords(_ tokens: [SQLToken]) -> [String] {
+        var depth = 0
+        var words: [String] = []
+        for token in tokens {
+            if token.kind == .openParen { depth += 1 } else if token.kind == .closeParen { depth -= 1 } else if depth == 0, let word = token.keyword { words.append(word) }
+        }
+        return words
+    }
+
+    /// System variables that change how unqualified names resolve.
+    static let resolutionVariables: Set<String> = ["@@dataset_id", "@@dataset_project_id", "@@project_id"]
+
     /// Classifies one statement (procedural scaffolding already removed).
     func classify(_ tokens: [SQLToken]) -> StatementAnalysis {
         let range = (tokens.first?.offset ?? 0)..<((tokens.last?.offset ?? 0) + (tokens.last?.text.utf8.count ?? 0))
@@ -23,9 +39,11 @@ extension SQLAnalyzer {
         guard let keyword = first.keyword else { return statement }
         let rest = tokens.dropFirst()
         switch keyword {
-        case "SELECT", "WITH":
+        case "SELECT", "WITH", "FROM":  // FROM: a pipe-syntax query (FROM t |> WHERE ...)
             statement.kind = "SELECT"
             statement.reads = reads(in: tokens[...])
+            // WITH ... followed by anything but a query is not something GoogleSQL runs as a query: not checkable.
+            if keyword == "WITH", Self.topLevelWords(tokens).contains(where: { Self.notQueryWords.contains($0) }) { statement.kind = "UNKNOWN" }
         case "INSERT", "UPDATE", "DELETE", "MERGE":
             statement.kind = keyword
             var index = rest.startIndex
@@ -60,10 +78,16 @@ extension SQLAnalyzer {
             }
         case "CALL":
             statement.kind = "CALL"
+            statement.reads = reads(in: tokens[...])
         case "EXECUTE":
             statement.kind = rest.first?.isKeyword("IMMEDIATE") == true ? "EXECUTE_IMMEDIATE" : "UNKNOWN"
         case "DECLARE", "SET", "ASSERT":
             statement.kind = keyword
+            // SET @@dataset_id / @@dataset_project_id change how later names resolve: not checkable.
+            if keyword == "SET", tokens.contains(where: { $0.kind == .parameter && Self.resolutionVariables.contains($0.text.lowercased()) }) {
+                statement.kind = "UNKNOWN"
+                return statement
+            }
             statement.reads = reads(in: tokens[...])
         case "BEGIN":
             statement.kind = "BEGIN_TRANSACTION"
@@ -71,6 +95,8 @@ extension SQLAnalyzer {
             statement.kind = "\(keyword)_TRANSACTION"
         case "RAISE", "RETURN", "BREAK", "LEAVE", "CONTINUE", "ITERATE":
             statement.kind = "CONTROL"
+            // RAISE USING MESSAGE = (SELECT ...) carries data out: the tables after the `=` are read.
+            statement.reads = reads(in: tokens.drop { !($0.kind == .symbol && $0.text == "=") })
         default:
             break
         }
@@ -111,130 +137,6 @@ extension SQLAnalyzer {
         }
         if verb == "CREATE" && object == "TABLE" && tail.contains(where: { $0.isKeyword("AS") }) && tail.contains(where: { $0.isKeyword("SELECT") }) {
             statement.kind = "CREATE_TABLE_AS_SELECT"
-        }
-    }
-
-    /// Tables read in `tokens`: after FROM, JOIN and MERGE's USING, and comma joins; CTE names
-    /// and function calls (UNNEST, table functions) are not tables.
-    func reads(in tokens: ArraySlice<SQLToken>) -> Set<TableRef> {
-        let ctes = cteNames(tokens)
-        var found: Set<TableRef> = []
-        var index = tokens.startIndex
-        while index < tokens.endIndex {
-            let token = tokens[index]
-            index += 1
-            guard let word = token.keyword, word == "FROM" || word == "JOIN" || word == "USING" else { continue }
-            if word == "FROM" && insideExtract(tokens, before: index - 1) { continue }
-            var position = index
-            while position < tokens.endIndex {
-                guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex) else { break }
-                if !(table.dataset == (defaultDataset ?? "_") && table.project == defaultProject && ctes.contains(table.table.uppercased())
-                     && !pathWasQualified(tokens, position)) {
-                    found.insert(table)
-                }
-                // Alias, then a comma continues a FROM list.
-                var next = end
-                if next < tokens.endIndex, tokens[next].isKeyword("AS") { next += 1 }
-                if next < tokens.endIndex, tokens[next].kind == .word, !Self.clauseWords.contains(tokens[next].keyword ?? "") { next += 1 }
-                guard next < tokens.endIndex, tokens[next].kind == .comma, word == "FROM" else { break }
-                position = next + 1
-            }
-        }
-        return found
-    }
-
-    static let clauseWords: Set<String> = [
-        "WHERE", "GROUP", "HAVING", "ORDER", "LIMIT", "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "ON", "USING",
-        "UNION", "INTERSECT", "EXCEPT", "WINDOW", "QUALIFY", "SET", "WHEN", "FOR", "TABLESAMPLE", "PIVOT", "UNPIVOT", "SELECT",
-        "VALUES", "OPTIONS", "PARTITION", "CLUSTER", "AS", "WITH", "FROM", "INTO", "THEN", "NOT", "AND", "OR",
-    ]
-
-    /// Whether the token at `position` sits directly inside `EXTRACT(` (as in `EXTRACT(YEAR FROM d)`).
-    private func insideExtract(_ tokens: ArraySlice<SQLToken>, before position: Int) -> Bool {
-        var depth = 0
-        var index = position - 1
-        while index >= tokens.startIndex {
-            switch tokens[index].kind {
-            case .closeParen: depth += 1
-            case .openParen:
-                if depth == 0 { return index > tokens.startIndex && tokens[index - 1].isKeyword("EXTRACT") }
-                depth -= 1
-            default: break
-            }
-            index -= 1
-        }
-        return false
-    }
-
-    private func pathWasQualified(_ tokens: ArraySlice<SQLToken>, _ position: Int) -> Bool {
-        guard position < tokens.endIndex else { return false }
-        if tokens[position].kind == .quotedIdentifier && tokens[position].text.contains(".") { return true }
-        return position + 1 < tokens.endIndex && tokens[position + 1].kind == .dot
-    }
-
-    /// Names defined by WITH clauses (upper-cased).
-    func cteNames(_ tokens: ArraySlice<SQLToken>) -> Set<String> {
-        var names: Set<String> = []
-        for index in tokens.indices where index + 2 < tokens.endIndex {
-            let candidate = tokens[index + 1], next = tokens[index + 2]
-            let introducer = tokens[index].isKeyword("WITH") || tokens[index].isKeyword("RECURSIVE") || tokens[index].kind == .comma
-            if introducer, candidate.kind == .word || candidate.kind == .quotedIdentifier, next.isKeyword("AS"),
-               index + 3 < tokens.endIndex, tokens[index + 3].kind == .openParen {
-                names.insert(candidate.text.uppercased())
-            }
-        }
-        return names
-    }
-
-    /// Reads a table path (`t`, `d.t`, `p.d.t`, backticks, dashed project ids) at `index`.
-    /// Returns nil when there is none or it is a function call.
-    func path(in tokens: [SQLToken], at index: Int, offsetBase: Int = 0, isDataset: Bool = false, target: Bool = false) -> (TableRef, Int)? {
-        var parts: [String] = []
-        var position = index
-        var expectPart = true
-        while position < tokens.count {
-            let token = tokens[position]
-            if expectPart {
-                guard token.kind == .word || token.kind == .quotedIdentifier || (token.kind == .number && !parts.isEmpty) else { break }
-                if token.kind == .word, parts.isEmpty, Self.clauseWords.contains(token.keyword ?? ""), token.keyword != "TABLE" { return nil }
-                parts += token.kind == .quotedIdentifier ? token.text.split(separator: ".").map(String.init) : [token.text]
-                expectPart = false
-                position += 1
-            } else if token.kind == .dot {
-                expectPart = true
-                position += 1
-            } else if token.kind == .symbol && token.text == "-" && position + 1 < tokens.count
-                        && tokens[position + 1].offset == token.offset + 1 && token.offset == tokens[position - 1].offset + tokens[position - 1].text.utf8.count {
-                // An unquoted project id with dashes: my-project.dataset.table
-                parts[parts.count - 1] += "-" + tokens[position + 1].text
-                position += 2
-            } else {
-                break
-            }
-        }
-        guard !parts.isEmpty, !expectPart else { return nil }
-        if !target, position < tokens.count, tokens[position].kind == .openParen { return nil }  // UNNEST(...), table functions
-        return (resolve(parts, isDataset: isDataset), position + offsetBase)
-    }
-
-    /// Qualifies a path with the default project and dataset.
-    func resolve(_ parts: [String], isDataset: Bool = false) -> TableRef {
-        if isDataset {
-            return parts.count >= 2 ? TableRef(project: parts[0], dataset: parts[1], table: "*")
-                                    : TableRef(project: defaultProject, dataset: parts[0], table: "*")
-        }
-        if let schema = parts.firstIndex(where: { $0.caseInsensitiveEquals("INFORMATION_SCHEMA") }) {
-            let table = parts[schema...].joined(separator: ".")
-            switch schema {
-            case 0: return TableRef(project: defaultProject, dataset: defaultDataset ?? "_", table: table)
-            case 1: return TableRef(project: defaultProject, dataset: parts[0], table: table)
-            default: return TableRef(project: parts[0], dataset: parts[1], table: table)
-            }
-        }
-        switch parts.count {
-        case 1: return TableRef(project: defaultProject, dataset: defaultDataset ?? "_", table: parts[0])
-        case 2: return TableRef(project: defaultProject, dataset: parts[0], table: parts[1])
-        default: return TableRef(project: parts[0], dataset: parts[1], table: parts[2...].joined(separator: "."))
         }
     }
 }

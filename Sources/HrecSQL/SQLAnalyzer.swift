@@ -17,7 +17,16 @@ public struct SQLAnalyzer: Sendable {
         var procedural = false
         for segment in Self.segments(tokens) {
             var body = segment[...]
-            procedural = Self.stripProcedural(&body) || procedural
+            var conditions: [ArraySlice<SQLToken>] = []
+            procedural = Self.stripProcedural(&body, conditions: &conditions) || procedural
+            // Conditions of IF, WHILE, FOR ... IN, UNTIL, WHEN run queries too: their tables are read.
+            for condition in conditions {
+                let read = reads(in: condition)
+                if !read.isEmpty {
+                    let range = (condition.first?.offset ?? 0)..<((condition.last?.offset ?? 0) + (condition.last?.text.utf8.count ?? 0))
+                    statements.append(StatementAnalysis(kind: "SELECT", reads: read, range: range))
+                }
+            }
             guard !body.isEmpty else { continue }
             statements.append(classify(Array(body)))
         }
@@ -39,7 +48,7 @@ public struct SQLAnalyzer: Sendable {
     /// Removes procedural scaffolding before the statement a segment holds (`BEGIN`, `IF c THEN`,
     /// `ELSE`, `WHILE c DO`, `LOOP`, `EXCEPTION WHEN ERROR THEN`, `END IF`, labels...). Returns
     /// whether anything procedural was there.
-    static func stripProcedural(_ body: inout ArraySlice<SQLToken>) -> Bool {
+    static func stripProcedural(_ body: inout ArraySlice<SQLToken>, conditions: inout [ArraySlice<SQLToken>]) -> Bool {
         var changed = false
         while let first = body.first?.keyword {
             let second = body.dropFirst().first?.keyword
@@ -53,9 +62,10 @@ public struct SQLAnalyzer: Sendable {
             } else if ["IF", "ELSEIF", "WHILE", "UNTIL", "WHEN", "EXCEPTION", "FOR", "CASE"].contains(first) {
                 // Skip to the THEN / DO that ends the condition, at paren depth 0.
                 guard let end = indexAfterKeyword(body, ["THEN", "DO"]) else {
-                    if first == "UNTIL" { body = [] ; changed = true; continue }
+                    if first == "UNTIL" { conditions.append(body); body = []; changed = true; continue }
                     return changed
                 }
+                conditions.append(body[body.startIndex..<end])
                 body = body[end...]
             } else if body.count >= 2, body[body.startIndex + 1].kind == .symbol, body[body.startIndex + 1].text == ":",
                       body.first?.kind == .word {

@@ -61,6 +61,9 @@ struct PolicyCommand: ParsableCommand {
             for match in decision.matches {
                 print("  statement \(match.statement + 1): \(match.rule) (\(match.action)): \(match.reason)")
             }
+            for miss in decision.outside {
+                print("  statement \(miss.statement + 1): \(miss.rule) (\(miss.action)) does not apply: \(miss.reason)")
+            }
             switch decision.action {
             case .allow: break
             case .review: throw ExitCode(3)
