@@ -60,3 +60,17 @@ extension PolicyParser.Context {
         }
     }
 }
+
+extension PolicyParser {
+    /// Whether the YAML file at `path` holds policy sections (`default`, `rules`, `masking`,
+    /// `network`) besides gate settings, read as YAML (flow style and any indentation alike).
+    /// - Throws: `PolicyError` when the file cannot be read or is not YAML: a gate never starts on
+    ///   a file it could not read as a policy (it would otherwise allow everything).
+    public static func holdsPolicy(path: String) throws(PolicyError) -> Bool {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "cannot read the file")])
+        }
+        let (_, top) = try compose(String(decoding: data, as: UTF8.self), path: path)
+        return top.keys.contains { ["default", "rules", "masking", "network"].contains($0.string ?? "") }
+    }
+}

@@ -63,9 +63,7 @@ struct GateCommand: AsyncParsableCommand {
 
     /// The rules in the configuration file, when it has any (`default:` or `rules:`); else forward everything.
     static func policy(in path: String) throws -> any RequestPolicy {
-        let text = (FileManager.default.contents(atPath: path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let hasRules = text.split(separator: "\n").contains { $0.hasPrefix("default:") || $0.hasPrefix("rules:") }
-        return hasRules ? try PolicyGate(policy: try PolicyParser.load(path: path)) : AllowAll()
+        try PolicyParser.holdsPolicy(path: path) ? try PolicyGate(policy: try PolicyParser.load(path: path)) : AllowAll()
     }
 
     static func defaultDirectory() -> String {
