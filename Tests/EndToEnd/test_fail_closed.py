@@ -281,7 +281,7 @@ def gate_status(pid):
 
 
 def report(name, figures):
-    """Figures for the note on issue 13 (shown with pytest -s; also in .venv/fail-closed-figures.jsonl)."""
+    """Figures for the note on issue 13 (shown with pytest -s; also in fail-closed-figures.jsonl beside the hrec binary)."""
     line = json.dumps({"test": name, **figures})
     print(line)
     with open(os.path.join(os.path.dirname(HREC), "fail-closed-figures.jsonl"), "a") as out:
