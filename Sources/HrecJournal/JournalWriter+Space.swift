@@ -43,30 +43,40 @@ extension JournalWriter {
     /// - Returns: where the copy went.
     /// - Throws: `JournalError.io` when no copy can be written.
     func saveCopy() throws(JournalError) -> URL {
-        var bytes = [UInt8](repeating: 0, count: Int(fileOffset))
-        var done = 0
-        while done < bytes.count {
-            let count = bytes.withUnsafeMutableBytes { pread(fd.rawValue, $0.baseAddress! + done, $0.count - done, off_t(done)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw .io(path: url.path, operation: "read back the journal", errno: count < 0 ? errno : EIO) }
-            done += count
-        }
         let base = url.deletingPathExtension().path
-        var candidates = [url.path] + (1...20).map { $0 == 1 ? "\(base).recovered.hrec" : "\(base).recovered-\($0).hrec" }
+        let candidates = [url.path] + (1...20).map { $0 == 1 ? "\(base).recovered.hrec" : "\(base).recovered-\($0).hrec" }
         var lastError: Int32 = EEXIST
-        while !candidates.isEmpty {
-            let path = candidates.removeFirst()
+        for path in candidates {
+            let copy: FileDescriptor
             do {
-                let copy = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
-                defer { copy.close() }
-                try copy.writeAll(bytes)
-                try copy.sync()
-                return URL(fileURLWithPath: path)
+                copy = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
             } catch {
                 lastError = error.rawValue
-                if error.rawValue != EEXIST { break }
+                if error.rawValue == EEXIST { continue }
+                break
             }
+            defer { copy.close() }
+            do {
+                try copyWritten(to: copy)
+                try copy.sync()
+            } catch {
+                throw .io(path: path, operation: "save the records of the displaced journal '\(url.path)' to", errno: error.rawValue)
+            }
+            return URL(fileURLWithPath: path)
         }
         throw .io(path: url.path, operation: "save the records of the displaced journal beside", errno: lastError)
+    }
+
+    /// Copies bytes 0..<fileOffset of the journal, read back through its descriptor, 1 MiB at a time.
+    private func copyWritten(to copy: FileDescriptor) throws(Errno) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var done: UInt64 = 0
+        while done < fileOffset {
+            let wanted = Int(min(UInt64(buffer.count), fileOffset - done))
+            let count = try FileDescriptor.retrying { buffer.withUnsafeMutableBytes { pread(fd.rawValue, $0.baseAddress, wanted, off_t(done)) } }
+            guard count > 0 else { throw Errno(EIO) }
+            try copy.writeAll(Array(buffer[0..<count]))
+            done += UInt64(count)
+        }
     }
 }

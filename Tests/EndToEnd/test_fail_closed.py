@@ -283,7 +283,7 @@ def gate_status(pid):
 
 
 def report(name, figures):
-    """Figures for the note on issue 13 (shown with pytest -s; also in .venv/fail-closed-figures.jsonl)."""
+    """Figures for the note on issue 13 (shown with pytest -s; also in fail-closed-figures.jsonl beside the hrec binary)."""
     line = json.dumps({"test": name, **figures})
     print(line)
     with open(os.path.join(os.path.dirname(HREC), "fail-closed-figures.jsonl"), "a") as out:
@@ -517,6 +517,16 @@ def test_editing_the_index_cannot_hide_a_denied_session_or_its_statements(tmp_pa
     with sqlite3.connect(index) as db:
         db.execute("UPDATE sessions SET decisions = 'allow', chain_head = 'ff' WHERE path LIKE '%bob-denied%'")
     assert ls_deny() == denied
+    # The evidence bundle is built from the verified journals, whatever the index says.
+    import csv
+    bundle = tmp_path / "bundle"
+    result = hrec("evidence", "--since", "2025-11-01", "--until", "2025-12-01", "--out", str(bundle), "--trust",
+                  str(FIXTURES / "export-signer.pub"), str(journals), env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    denials = list(csv.DictReader(open(bundle / "denials.csv", newline="")))
+    assert any("hr.salaries" in row["sql"] for row in denials), denials
+    sessions = {os.path.basename(r["file"]): r for r in csv.DictReader(open(bundle / "sessions.csv", newline=""))}
+    assert sessions["export-bob-denied.hrec"]["user"] != "nobody@example.com"
 
 
 def test_a_client_dripping_its_body_is_cut_at_the_body_deadline(tmp_path, hrec_env, issuer, emulator):
@@ -563,13 +573,3 @@ def test_a_client_dripping_its_body_is_cut_at_the_body_deadline(tmp_path, hrec_e
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
-    # The evidence bundle is built from the verified journals, whatever the index says.
-    import csv
-    bundle = tmp_path / "bundle"
-    result = hrec("evidence", "--since", "2025-11-01", "--until", "2025-12-01", "--out", str(bundle), "--trust",
-                  str(FIXTURES / "export-signer.pub"), str(journals), env=env)
-    assert result.returncode == 0, result.stderr.decode()
-    denials = list(csv.DictReader(open(bundle / "denials.csv", newline="")))
-    assert any("hr.salaries" in row["sql"] for row in denials), denials
-    sessions = {os.path.basename(r["file"]): r for r in csv.DictReader(open(bundle / "sessions.csv", newline=""))}
-    assert sessions["export-bob-denied.hrec"]["user"] != "nobody@example.com"
