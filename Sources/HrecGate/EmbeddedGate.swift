@@ -38,7 +38,7 @@ public final class EmbeddedGate: Sendable {
             await server.stop()
             throw GateError.configuration("cannot create a private directory in \(base)")
         }
-        let directory = URL(fileURLWithPath: String(cString: template))
+        let directory = URL(fileURLWithPath: String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         var tokenFile = identityTokenFile
         if tokenFile == nil {
             let placeholder = directory.appendingPathComponent("dev-identity-token")

@@ -50,6 +50,10 @@ public final class JournalReader {
     ///   (holding the header) is missing or unreadable.
     public init(url: URL) throws(JournalError) {
         self.url = url
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .io(path: url.path, operation: "read journal", errno: EISDIR)
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             let code = access(url.path, F_OK) == 0 ? EACCES : ENOENT
             throw .io(path: url.path, operation: "read journal", errno: code)
@@ -86,6 +90,12 @@ public final class JournalReader {
             throw .malformed(path: url.path, offset: first.offset, reason: "the first record is not a session header")
         }
         self.header = header
+    }
+
+    /// Keeps only the first `count` frames (the intact prefix of a damaged journal, as the
+    /// verifier found it): every later read stops there.
+    public func keepFrames(_ count: Int) {
+        if count < frames.count { frames.removeSubrange(max(count, 0)...) }
     }
 
     /// Whether the journal stops before its end record.
