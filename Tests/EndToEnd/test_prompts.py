@@ -86,20 +86,20 @@ def test_a_prompt_toolkit_tui_prompt_with_edits_and_a_paste_and_its_password(tmp
     secret = "Tr0ub4dor&3-horse"
     child = spawn(["--journal", str(journal), "--", sys.executable, str(AGENTS / "toolkit_agent.py")], hrec_env)
     received = []
-    child.expect("agent> ")
+    child.expect("agent>")
     typed(child, "what is the revnue", f"{ESC}[D" * 3, "e", f"{ESC}[C" * 4, " by regoin", "\x7f\x7f\x7f", "ion", "\r")
     received.append(submitted(child))
-    child.expect("agent> ")
+    child.expect("agent>")
     typed(child, "explain ", PASTE, " thanks", "\r")
     received.append(submitted(child))
-    child.expect("agent> ")
+    child.expect("agent>")
     typed(child, "login\r")
     received.append(submitted(child))
-    child.expect("Password: ")
+    child.expect("Password:")
     time.sleep(0.3)
     typed(child, secret, "\r")
     child.expect(f"PASSWORD LENGTH {len(secret)}")
-    child.expect("agent> ")
+    child.expect("agent>")
     typed(child, "quit\r")
     received.append(submitted(child))
     child.expect(pexpect.EOF)
@@ -120,10 +120,10 @@ def test_a_prompt_toolkit_tui_prompt_with_edits_and_a_paste_and_its_password(tmp
 def test_history_recall_in_a_tui_is_marked_incomplete(tmp_path, hrec_env):
     journal = tmp_path / "history.hrec"
     child = spawn(["--journal", str(journal), "--", sys.executable, str(AGENTS / "toolkit_agent.py")], hrec_env)
-    child.expect("agent> ")
+    child.expect("agent>")
     typed(child, "total sales\r")
     assert submitted(child) == "total sales"
-    child.expect("agent> ")
+    child.expect("agent>")
     typed(child, f"{ESC}[A", " today", "\r")  # up arrow: the program recalls the previous line
     assert submitted(child) == "total sales today"
     typed(child, "quit\r")
@@ -145,7 +145,7 @@ def test_getpass_and_read_s_secrets_are_withheld_and_the_lines_around_them_are_p
     child.expect("Question: ")
     typed(child, "which tables?\r")
     child.expect("asked which tables")
-    child.expect("Password: ")
+    child.expect("Password:")
     time.sleep(0.3)
     typed(child, secret, "\r")
     child.expect(f"got {len(secret)} chars")
@@ -170,7 +170,7 @@ def test_getpass_and_read_s_secrets_are_withheld_and_the_lines_around_them_are_p
 def test_a_password_prompt_pattern_can_be_configured(tmp_path, hrec_env):
     key = "s3cr3t-vault-key"
     journal = tmp_path / "pattern.hrec"
-    child = spawn(["--journal", str(journal), "--password-prompt", "vault key> $", "--",
+    child = spawn(["--journal", str(journal), "--password-prompt", "vault key>$", "--",
                    sys.executable, str(AGENTS / "line_editor.py")], hrec_env)
     child.expect("ask> ")
     typed(child, "vault\r")

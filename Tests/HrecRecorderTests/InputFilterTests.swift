@@ -52,6 +52,7 @@ import Testing
         ("Password: ", true), ("Enter passphrase for key '/home/a/.ssh/id_ed25519': ", true),
         ("alice@db's password:", true), ("PASSCODE:  ", true),
         ("Password reset done.", false), ("tokens: 1234", false), ("password: set\n$ ", false),
+        ("Password:\u{1B}[0m\r\r\n\r\r\n\u{1B}[2A\u{1B}[9C", true), ("agent> login\r\nPassword:\r\n\r\n", true),
     ])
     func theDefaultPatternMatchesPasswordPromptsOnly(_ output: String, matches: Bool) throws {
         var detector = try PasswordPromptDetector()
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func aConfiguredPatternReplacesTheDefault() throws {
-        var detector = try PasswordPromptDetector(pattern: "API key> $")
+        var detector = try PasswordPromptDetector(pattern: "API key>$")
         detector.observe(Array("Password:".utf8))
         #expect(!detector.armed)
         detector.observe(Array("\nAPI key> ".utf8))
