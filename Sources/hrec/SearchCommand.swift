@@ -52,7 +52,7 @@ struct SearchCommand: ParsableCommand {
             let replay = "hrec play \(Self.shellQuote(hit.session.path)) --at \(seconds)s"
             if json {
                 let object: [String: Any] = ["path": hit.session.path, "sessionID": hit.session.sessionID,
-                                             "time": Double(millis) / 1000, "source": hit.source.rawValue,
+                                             "time": Double(hit.time) / 1_000_000, "source": hit.source.rawValue,
                                              "text": hit.text, "replay": replay]
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
