@@ -100,8 +100,8 @@ public final class Player {
         }
         let header = session.timeline.header
         var parts = [
-            // One precision in every state (µs), so the line does not jump between play and pause.
-            "\(state.playing ? "▶" : "❚❚") \(PlayerState.clock(state.position, exact: true)) / \(PlayerState.clock(state.duration, exact: true))",
+            // The position in µs whether playing or paused, so the line does not jump between them.
+            "\(state.playing ? "▶" : "❚❚") \(PlayerState.clock(state.position, exact: true)) / \(PlayerState.clock(state.duration))",
             Self.speedText(state.speed),
         ]
         if session.timeline.isTruncated { parts.append("TRUNCATED: plays to the last complete frame") }

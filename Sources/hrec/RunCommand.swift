@@ -17,9 +17,9 @@ struct RunCommand: AsyncParsableCommand {
             signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL.
 
             Secrets you type are kept out (only their length is recorded): input while the \
-            terminal is in line mode without echo (getpass, read -s, sudo, ssh), and input \
-            after the command prints a line matching --password-prompt, up to Enter (for \
-            full-screen programs). Each line you submit becomes a 'prompt' event, rebuilt from \
+            terminal is in line mode without echo (getpass, read -s, sudo, ssh), and, for \
+            full-screen programs, input after the command's output ends in a prompt matching \
+            --password-prompt, up to Enter. Each line you submit becomes a 'prompt' event, rebuilt from \
             your keys (docs/prompts.md).
 
             A BigQuery gate runs on 127.0.0.1 for the session: the command's Google client is \
@@ -41,7 +41,7 @@ struct RunCommand: AsyncParsableCommand {
     var noInput = false
 
     @Option(name: .customLong("password-prompt"), help: ArgumentHelp(
-        "Output matching this regular expression makes your next line secret (default: \(PasswordPromptDetector.defaultPattern)).",
+        "Output ending in a match of this regular expression makes your next line secret (default: \(PasswordPromptDetector.defaultPattern)).",
         valueName: "REGEX"))
     var passwordPrompt: String?
 
