@@ -73,20 +73,21 @@ def main():
         subprocess.run([HREC, "verify", str(journal)], env=env, check=True)
         step("hrec info")
         subprocess.run([HREC, "info", str(journal)], env=env, check=True)
-        step("the BigQuery calls in the journal (hrec cat, gate events)")
-        import json
+        step("the statements, decisions, approvals and masking in the journal (hrec cat, gate events)")
         lines = subprocess.run([HREC, "cat", str(journal)], env=env, check=True, capture_output=True, text=True).stdout
         for line in lines.splitlines():
             record = json.loads(line)
-            event = record.get("event")
-            if event and event["type"] == "gate.request":
-                print(f"  t={record['t']:.3f}s {event['principal']['email']} {event['endpoint']} {event.get('sql', '')}")
-            elif event and event["type"] == "policy.decision":
-                print(f"  t={record['t']:.3f}s   -> {event['action'].upper()} {event.get('message', '')}")
-            elif event and event["type"].startswith("approval."):
-                print(f"  t={record['t']:.3f}s   -> {event['type']} {event.get('id', '')}")
-            elif event and event["type"] == "masking.applied":
-                print(f"  t={record['t']:.3f}s   -> masked {', '.join(m.get('column', '?') for m in event.get('columns', []))}")
+            event = record.get("event") or {}
+            kind, at = event.get("type", ""), f"  t={record['t']:.3f}s"
+            if kind == "gate.request" and event.get("sql"):
+                print(f"{at} {event['principal']['email']} {event['sql']}")
+            elif kind == "policy.decision":
+                print(f"{at}   -> {event['action'].upper()}: {event.get('message', '')}")
+            elif kind.startswith("approval.") and kind != "approval.notified":
+                print(f"{at}   -> {kind} {event.get('id', '')}")
+            elif kind == "masking.applied" and event.get("columns"):
+                masked = ", ".join(f"{c['column']} ({c['style']})" for c in event["columns"])
+                print(f"{at}   -> masked {masked} in {event.get('rows', '?')} rows")
         step("the screen at the end (hrec play --screen)")
         subprocess.run([HREC, "play", "--screen", str(journal)], env=env, check=True)
         player = f"XDG_CONFIG_HOME={work / 'config'} {HREC} play {journal}"
