@@ -13,6 +13,9 @@ public struct PasswordPromptDetector {
     public static let defaultPattern = #"(?i)(password|passphrase|passcode)[^\n]{0,80}:\s*$"#
     /// The output text kept for matching (the tail of the output).
     static let lineLimit = 512
+    /// Of a longer write, only its last bytes are read: a prompt is at the end, and the pty
+    /// loop must not pay per byte of a 100 MB `cat` (escape parsing restarts there).
+    static let window = 1024
 
     private enum Escape { case none, start, csi, osc, oscEscape }
 
@@ -36,7 +39,19 @@ public struct PasswordPromptDetector {
 
     /// Takes a chunk the program wrote; arms when the current line then matches the pattern.
     mutating func observe(_ output: [UInt8]) {
-        for byte in output { strip(byte) }
+        var start = 0
+        if output.count > Self.window {
+            start = output.count - Self.window
+            escape = .none
+            line.removeAll(keepingCapacity: true)
+        }
+        output.withUnsafeBufferPointer { bytes in
+            var index = start  // an index loop: iterating a slice is slow in debug builds
+            while index < bytes.count {
+                strip(bytes[index])
+                index += 1
+            }
+        }
         if line.count > Self.lineLimit { line.removeFirst(line.count - Self.lineLimit) }
         guard !armed else { return }
         let end = line.lastIndex { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 }.map { $0 + 1 } ?? 0
@@ -54,23 +69,20 @@ public struct PasswordPromptDetector {
         line = []
     }
 
+    // Plain comparisons rather than range patterns: this runs per output byte.
     private mutating func strip(_ byte: UInt8) {
         switch escape {
         case .none:
-            switch byte {
-            case 0x1B: escape = .start
-            case 0x0A: line.append(0x0A)
-            case 0x00..<0x20, 0x7F: break
-            default: line.append(byte)
+            if byte == 0x1B {
+                escape = .start
+            } else if byte == 0x0A || (byte >= 0x20 && byte != 0x7F) {
+                line.append(byte)
             }
         case .start:
-            switch byte {
-            case UInt8(ascii: "["): escape = .csi
-            case UInt8(ascii: "]"), UInt8(ascii: "P"), UInt8(ascii: "_"): escape = .osc
-            default: escape = .none
-            }
+            let introducer = byte == UInt8(ascii: "[") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "P") || byte == UInt8(ascii: "_")
+            escape = !introducer ? .none : byte == UInt8(ascii: "[") ? .csi : .osc
         case .csi:
-            if (0x40...0x7E).contains(byte) { escape = .none }
+            if byte >= 0x40 && byte <= 0x7E { escape = .none }
         case .osc:
             if byte == 0x07 { escape = .none } else if byte == 0x1B { escape = .oscEscape }
         case .oscEscape:
