@@ -41,6 +41,7 @@ struct InputFilter {
         }
         var rest = input[...]
         var actions: [Action] = []
+        detector.settle()
         if detector.armed {
             guard let enter = rest.firstIndex(where: { $0 == 0x0D || $0 == 0x0A }) else {
                 return [.redact(length: input.count, reason: "password-prompt")]

@@ -68,6 +68,20 @@ import Testing
         #expect(detector.armed)
     }
 
+    @Test func longWritesAreMatchedAtMostEvery20msAndAlwaysBeforeInput() throws {
+        var detector = try PasswordPromptDetector()
+        let bulk = [UInt8](repeating: UInt8(ascii: "x"), count: 4000)
+        detector.observe(bulk, now: 1_000_000)
+        detector.observe(bulk + Array("\nPassword:".utf8), now: 1_005_000)
+        #expect(!detector.armed)  // 5 ms after the last match: not matched yet
+        detector.settle()  // the person types: what is pending is matched first
+        #expect(detector.armed)
+        var later = try PasswordPromptDetector()
+        later.observe(bulk, now: 1_000_000)
+        later.observe(bulk + Array("\nPassword:".utf8), now: 1_030_000)
+        #expect(later.armed)
+    }
+
     @Test func aConfiguredPatternReplacesTheDefault() throws {
         var detector = try PasswordPromptDetector(pattern: "API key>$")
         detector.observe(Array("Password:".utf8))
