@@ -10,7 +10,8 @@ public struct CatalogFilter: Sendable {
     public var until: Date?
     /// A regular expression searched in the command line.
     public var commandPattern: String?
-    /// A shell glob (`fnmatch`) matched against each table the session touched.
+    /// A shell glob (`fnmatch`) matched against each table the session touched, both as stored
+    /// (`project.dataset.table`) and without its project (`dataset.table`).
     public var tableGlob: String?
     /// `allow`, `deny` or `review`: sessions with at least one such decision.
     public var decision: String?
@@ -37,7 +38,7 @@ public struct CatalogFilter: Sendable {
         if netDeniedOnly, !summary.netDenied { return false }
         if unconfinedOnly, !summary.unconfined { return false }
         if let exitStatus, summary.exitStatus != exitStatus { return false }
-        if let tableGlob, !summary.tables.contains(where: { fnmatch(tableGlob, $0, 0) == 0 }) { return false }
+        if let tableGlob, !summary.tables.contains(where: { Self.table($0, matches: tableGlob) }) { return false }
         if let commandPattern {
             let regex: NSRegularExpression
             do {
@@ -64,5 +65,12 @@ public struct CatalogFilter: Sendable {
             if let date = formatter.date(from: text) { return date }
         }
         throw .invalidArgument("\(option): '\(text)' is not a date (use 2026-11-22, 2026-11-22 10:00 or ISO 8601)")
+    }
+
+    /// Whether `table` matches `glob` as `project.dataset.table` or as `dataset.table`.
+    static func table(_ table: String, matches glob: String) -> Bool {
+        if fnmatch(glob, table, 0) == 0 { return true }
+        let parts = table.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 3 && fnmatch(glob, parts[1...].joined(separator: "."), 0) == 0
     }
 }

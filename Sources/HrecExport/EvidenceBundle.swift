@@ -24,8 +24,12 @@ public struct EvidenceBundle {
     }
 
     /// The files every bundle has, besides policies/ and the manifest.
-    public static let files = ["access-log.csv", "approvals.csv", "denials.csv", "masking.csv", "sessions.csv",
-                               "verification.txt", "index.html"]
+    public static let files = ["access-log.csv", "approvals.csv", "denials.csv", "masking.csv", "prompts.csv",
+                               "sessions.csv", "verification.txt", "index.html", "signer.pub", "signer.pem"]
+
+    /// How to check a bundle with tools a person has (coreutils and OpenSSL 3), run in its directory.
+    public static let checkCommand = "sha256sum -c MANIFEST.sha256 && base64 -d MANIFEST.sha256.sig > /tmp/manifest.sig && "
+        + "openssl pkeyutl -verify -pubin -inkey signer.pem -rawin -in MANIFEST.sha256 -sigfile /tmp/manifest.sig"
 
     public var since: Date?
     public var until: Date?
@@ -88,6 +92,7 @@ public struct EvidenceBundle {
         try put("approvals.csv", tables.approvals.text)
         try put("denials.csv", tables.denials.text)
         try put("masking.csv", tables.masking.text)
+        try put("prompts.csv", tables.prompts.text)
         try put("sessions.csv", tables.sessions.text)
         try put("verification.txt", verificationText)
         for (digest, text) in tables.policyTexts.sorted(by: { $0.key < $1.key }) { try put("policies/\(digest).policy", text) }
@@ -95,9 +100,17 @@ public struct EvidenceBundle {
             .map { "\($0.key)  \($0.value.sorted().joined(separator: " "))\n" }.joined())
         try put("index.html", EvidenceReport(bundle: self, tables: tables).html)
         try put("signer.pub", JournalTrust.publicKeyText(signer.publicKey))
+        try put("signer.pem", Self.pem(publicKey: signer.publicKey))
         let manifest = written.keys.sorted().map { "\(ManifestSigner.sha256(written[$0]!))  \($0)\n" }.joined()
         try put("MANIFEST.sha256", manifest)
         try put("MANIFEST.sha256.sig", try signer.sign(Data(manifest.utf8)).base64EncodedString() + "\n")
+    }
+
+    /// An Ed25519 public key as PEM (SubjectPublicKeyInfo), as `openssl pkeyutl -pubin` reads it.
+    static func pem(publicKey: [UInt8]) -> String {
+        // DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): SEQUENCE, algorithm 1.3.101.112, BIT STRING.
+        let prefix: [UInt8] = [0x30, 0x2A, 0x30, 0x05, 0x06, 0x03, 0x2B, 0x65, 0x70, 0x03, 0x21, 0x00]
+        return "-----BEGIN PUBLIC KEY-----\n\(Data(prefix + publicKey).base64EncodedString())\n-----END PUBLIC KEY-----\n"
     }
 
     /// verification.txt: one block per journal with its result, chain head and signer.

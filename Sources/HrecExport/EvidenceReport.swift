@@ -31,6 +31,7 @@ struct EvidenceReport {
                             return [parts[0], parts[1], String(total.requests), String(total.bytes), String(total.rows)]
                         })
         page += csvSection("What was masked?", "masking.csv", tables.masking)
+        page += csvSection("What did people ask the agents?", "prompts.csv", tables.prompts)
         page += section("Policies in force", "policies/digests.txt", header: ["policy digest", "sessions"],
                         rows: tables.policyDigests.sorted { $0.key < $1.key }.map { [$0.key, $0.value.sorted().joined(separator: " ")] })
         page += "</body></html>\n"

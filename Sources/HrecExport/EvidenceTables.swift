@@ -8,6 +8,8 @@ struct EvidenceTables {
                                        "statement_kind", "decision", "event_type"])
     var denials = CSVTable(columns: ["time", "session_id", "principal_email", "client_ip", "resources",
                                      "statement_kind", "rule", "reason", "sql"])
+    /// What people typed into the agents: one row per `prompt` event.
+    var prompts = CSVTable(columns: ["time", "session_id", "user", "text", "complete", "uncertain", "pastes"])
     var masking = CSVTable(columns: ["time", "session_id", "principal_email", "resources", "masked_columns", "rule", "rows"])
     var sessions = CSVTable(columns: ["session_id", "file", "started", "duration_seconds", "user", "os_user", "host",
                                       "command", "exit_status", "events", "tables", "decisions", "policy_digest",
@@ -71,6 +73,11 @@ struct EvidenceTables {
                 total.requests += 1
                 egress[key] = total
             }
+        }
+        for entry in digest.prompts {
+            prompts.append([CSVTable.timestamp(micros: s.startedAtMicros + Int64(entry.time)), s.sessionID, principalDefault,
+                            entry.prompt.text, entry.prompt.complete ? "yes" : "no",
+                            (entry.prompt.uncertain ?? []).joined(separator: ";"), String(entry.prompt.pastes ?? 0)])
         }
         for text in digest.texts where text.source == .event && text.text.contains("\"policy") {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(text.text.utf8))) as? [String: Any],

@@ -14,7 +14,9 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .index(path, operation, message): "session index '\(path)': cannot \(operation): \(message)"
         case let .io(path, operation, reason): "cannot \(operation) '\(path)': \(reason)"
-        case let .journal(path, reason): "journal '\(path)': \(reason)"
+        case let .journal(path, reason):
+            // The journal library's messages already start with "journal 'path'": not twice.
+            reason.hasPrefix("journal '\(path)'") || reason.contains("'\(path)'") ? reason : "journal '\(path)': \(reason)"
         case let .invalidArgument(message): message
         }
     }

@@ -61,5 +61,5 @@ extension SessionCatalog {
     }
 
     /// Columns of `sessions` covered by the MAC: all but the last (`mac`).
-    static let macColumns = 21
+    static let macColumns = 22
 }

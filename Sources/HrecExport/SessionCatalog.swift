@@ -31,7 +31,7 @@ public final class SessionCatalog {
     }
 
     /// Bumped whenever the tables below change; an index of another version is rebuilt.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
     let database: SQLiteDatabase
     let key: SymmetricKey?
 
@@ -41,7 +41,7 @@ public final class SessionCatalog {
     /// - Throws: `ExportError` when the index cannot be created or opened.
     public init(url: URL = JournalFiles.defaultIndex, key: SymmetricKey? = nil) throws {
         self.key = key
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.makePrivate(url)
         database = try SQLiteDatabase(path: url.path)
         var version: Int64 = 0
         try database.query("PRAGMA user_version") { version = $0.integer(0) }
@@ -51,7 +51,7 @@ public final class SessionCatalog {
                 CREATE TABLE sessions (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, session_id TEXT,
                   started INTEGER, duration INTEGER, user TEXT, os_user TEXT, host TEXT, command TEXT,
                   exit_status INTEGER, tables TEXT, decisions TEXT, masked INTEGER, events INTEGER,
-                  truncated INTEGER, policy_digest TEXT, error TEXT, net_denied INTEGER, unconfined INTEGER,
+                  truncated INTEGER, policy_digest TEXT, error TEXT, net_denied INTEGER, unconfined INTEGER, prompts INTEGER,
                   chain_head TEXT, mac TEXT);
                 CREATE INDEX sessions_started ON sessions(started);
                 CREATE TABLE texts (path TEXT, time INTEGER, source TEXT, text TEXT);
@@ -60,6 +60,28 @@ public final class SessionCatalog {
                 """)
         }
         try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+    }
+
+    /// The index holds screen text of every session: its directory is made 0700 and the file
+    /// 0600 (like the journals), before SQLite opens it; SQLite gives its -wal and -shm files
+    /// the same mode as the database.
+    private static func makePrivate(_ url: URL) throws(ExportError) {
+        let directory = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw .io(path: directory.path, operation: "create the index directory", reason: error.localizedDescription)
+        }
+        guard chmod(directory.path, 0o700) == 0 else {
+            throw .io(path: directory.path, operation: "make the index directory private", reason: Errno.current.description)
+        }
+        let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .io(path: url.path, operation: "create the index", reason: Errno.current.description) }
+        defer { close(fd) }
+        guard fchmod(fd, 0o600) == 0 else {
+            throw .io(path: url.path, operation: "make the index private", reason: Errno.current.description)
+        }
     }
 
     /// Brings the index up to date with `journals` (as found by `JournalFiles.find`); rows for
@@ -105,14 +127,14 @@ public final class SessionCatalog {
         }
         let s = digest.summary
         try database.query("""
-            INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, NULL)
+            INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL)
             """, [.text(path), .integer(stamp.size), .integer(stamp.mtime), .text(s.sessionID),
                   .integer(s.startedAtMicros), .integer(Int64(s.durationMicros)), .text(s.user), .text(s.osUser),
                   .text(s.host), .text(s.command), s.exitStatus.map { .integer(Int64($0)) } ?? .null,
                   .text(s.tables.joined(separator: "\n")), .text(s.decisions.joined(separator: "\n")),
                   .integer(s.masked ? 1 : 0), .integer(Int64(s.eventCount)), .integer(s.truncated ? 1 : 0),
                   s.policyDigest.map { .text($0) } ?? .null, .integer(s.netDenied ? 1 : 0), .integer(s.unconfined ? 1 : 0),
-                  .text(chainHead)])
+                  .integer(Int64(s.promptCount)), .text(chainHead)])
         for text in digest.texts {
             try database.query("INSERT INTO texts VALUES (?, ?, ?, ?)",
                                [.text(path), .integer(Int64(text.time)), .text(text.source.rawValue), .text(text.text)])
@@ -158,6 +180,6 @@ public final class SessionCatalog {
             command: row.text(9), exitStatus: row.optionalInteger(10).map { Int32($0) }, tables: list(11),
             decisions: list(12), masked: row.integer(13) != 0, eventCount: Int(row.integer(14)),
             truncated: row.integer(15) != 0, policyDigest: row.optionalInteger(16) == nil ? nil : row.text(16),
-            netDenied: row.integer(18) != 0, unconfined: row.integer(19) != 0)
+            netDenied: row.integer(18) != 0, unconfined: row.integer(19) != 0, promptCount: Int(row.optionalInteger(20) ?? 0))
     }
 }

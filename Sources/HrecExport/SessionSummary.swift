@@ -34,6 +34,8 @@ public struct SessionSummary: Sendable, Equatable {
     public var netDenied = false
     /// Whether the command ran without confinement (`--unconfined`, or recorded before hrec confined).
     public var unconfined = false
+    /// Number of `prompt` events (lines the person submitted).
+    public var promptCount = 0
 
     /// The wall-clock start.
     public var startedAt: Date { Date(timeIntervalSince1970: Double(startedAtMicros) / 1_000_000) }
@@ -49,10 +51,23 @@ public struct SessionText: Sendable, Equatable {
         case event
         /// A line of terminal output.
         case screen
+        /// A prompt the person submitted (a `prompt` event's text).
+        case prompt
     }
     public var time: UInt64
     public var source: Source
     public var text: String
+}
+
+/// A `prompt` event and its time on the session's timeline (µs).
+public struct SessionPrompt: Sendable, Equatable {
+    public var time: UInt64
+    public var prompt: PromptEvent
+
+    public init(time: UInt64, prompt: PromptEvent) {
+        self.time = time
+        self.prompt = prompt
+    }
 }
 
 /// Reads a whole journal once and produces its summary, access events and searchable text.
@@ -62,6 +77,8 @@ public struct JournalDigest: Sendable {
     /// `AccessLogMerger`), every approval and every `net.connect`, in journal order.
     public var accessEvents: [AccessEvent]
     public var texts: [SessionText]
+    /// The `prompt` events, in journal order.
+    public var prompts: [SessionPrompt]
 
     /// Reads `reader` fully.
     /// - Throws: `ExportError.journal` when a frame cannot be decoded.
@@ -72,6 +89,7 @@ public struct JournalDigest: Sendable {
         var screen = ScreenText()
         var eventCount = 0
         var merger = AccessLogMerger()
+        var prompts: [SessionPrompt] = []
         do {
             try reader.forEachRecord { record in
                 switch record.body {
@@ -79,6 +97,11 @@ public struct JournalDigest: Sendable {
                     screen.feed(bytes, time: record.time)
                 case let .event(event):
                     eventCount += 1
+                    if let prompt = PromptEvent(event: event) {
+                        prompts.append(SessionPrompt(time: record.time, prompt: prompt))
+                        texts.append(SessionText(time: record.time, source: .prompt, text: prompt.text))
+                        return
+                    }
                     let access = AccessEvent(event: event, time: record.time)
                     if access.isAccess || access.isApproval { events += merger.add(access) }
                     if let sql = access.sql { texts.append(SessionText(time: record.time, source: .sql, text: sql)) }
@@ -107,8 +130,9 @@ public struct JournalDigest: Sendable {
             masked: events.contains { !$0.maskedColumns.isEmpty }, eventCount: eventCount,
             truncated: reader.isTruncated, policyDigest: header.policyDigest,
             netDenied: events.contains { $0.isNetwork && $0.decision == "deny" },
-            unconfined: !(header.confinement?.isConfined ?? false))
+            unconfined: !(header.confinement?.isConfined ?? false), promptCount: prompts.count)
         accessEvents = events
+        self.prompts = prompts
         self.texts = texts
     }
 

@@ -46,7 +46,7 @@ public actor ApprovalDesk {
                 + "\(request.tables.joined(separator: ", ")) (rule \(approval.rule)). Approve with: hrec approve \(id)"
             Task { [notifier] in
                 let outcome = await notifier.send(url: url, text: text, approval: id)
-                await self.recordNotification(id: id, url: url, outcome: outcome)
+                self.recordNotification(id: id, url: url, outcome: outcome)
             }
         }
         return approval

@@ -73,7 +73,7 @@ public final class UpstreamClient: Sendable {
             }
         }
         guard result == CURLE_OK else {
-            let message = String(cString: errorBuffer)
+            let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw GateError.upstream(message.isEmpty ? String(cString: curl_easy_strerror(result)) : message)
         }
         return UpstreamResponse(status: status, contentType: collector.contentType, body: collector.body)

@@ -49,6 +49,10 @@ public final class JournalReader {
     /// - Throws: `JournalError` when the file cannot be read, is not a journal, or its first frame
     ///   (holding the header) is missing or unreadable.
     public convenience init(url: URL) throws(JournalError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw .io(path: url.path, operation: "read journal", errno: EISDIR)
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             let code = access(url.path, F_OK) == 0 ? EACCES : ENOENT
             throw .io(path: url.path, operation: "read journal", errno: code)
@@ -93,6 +97,12 @@ public final class JournalReader {
             throw .malformed(path: url.path, offset: first.offset, reason: "the first record is not a session header")
         }
         self.header = header
+    }
+
+    /// Keeps only the first `count` frames (the intact prefix of a damaged journal, as the
+    /// verifier found it): every later read stops there.
+    public func keepFrames(_ count: Int) {
+        if count < frames.count { frames.removeSubrange(max(count, 0)...) }
     }
 
     /// Whether the journal stops before its end record.

@@ -6,7 +6,9 @@ public enum JournalVerifier {
     public static func verify(path: String, trust: JournalTrust) -> VerificationReport {
         guard let data = FileManager.default.contents(atPath: path) else {
             var report = VerificationReport.empty(path: path)
-            let reason = access(path, F_OK) == 0 ? "permission denied" : "no such file"
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            let reason = !exists ? "no such file" : isDirectory.boolValue ? "is a directory" : "permission denied"
             report.problem = .init(kind: .malformed, frame: nil, offset: 0, detail: "cannot read the file: \(reason)")
             return report
         }

@@ -27,10 +27,14 @@ public struct Playback {
     /// Parses `90`, `90s`, `1.5s`, `1m30s`, `1:30`, `1h2m` into microseconds.
     public static func parseTime(_ text: String) -> UInt64? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.allSatisfy({ $0.isASCII && ($0.isNumber || ".:hms".contains($0)) }) else { return nil }
         if trimmed.contains(":") {
+            // m:ss or h:mm:ss: every part after the first is below 60 (1:99 is not a time).
+            let parts = trimmed.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 3 else { return nil }
             var seconds = 0.0
-            for part in trimmed.split(separator: ":") {
-                guard let value = Double(part) else { return nil }
+            for (index, part) in parts.enumerated() {
+                guard let value = Double(part), index == 0 || value < 60 else { return nil }
                 seconds = seconds * 60 + value
             }
             return UInt64(seconds * 1_000_000)

@@ -14,7 +14,7 @@ public final class Player {
         public init() {}
     }
 
-    private enum Overlay { case none, help, details, events, eventDetails(Int) }
+    private enum Overlay { case none, help, details, events, entryDetails(EventsPanelEntry) }
     private enum Prompt { case search, goTo }
 
     private let session: PlayerSession
@@ -27,7 +27,9 @@ public final class Player {
     private var prompt: (kind: Prompt, text: String)?
     private var needle = ""
     private var message: (text: String, until: DispatchTime)?
-    private var selectedAccess = 0
+    private var selectedEntry = 0
+    private var panelFilter = EventsPanelEntry.Filter.all
+    private var panelEntries: [EventsPanelEntry] = []
     private var quit = false
 
     public init(session: PlayerSession, options: Options) {
@@ -98,7 +100,8 @@ public final class Player {
         }
         let header = session.timeline.header
         var parts = [
-            "\(state.playing ? "▶" : "❚❚") \(PlayerState.clock(state.position, exact: !state.playing)) / \(PlayerState.clock(state.duration))",
+            // The position in µs whether playing or paused, so the line does not jump between them.
+            "\(state.playing ? "▶" : "❚❚") \(PlayerState.clock(state.position, exact: true)) / \(PlayerState.clock(state.duration))",
             Self.speedText(state.speed),
         ]
         if session.timeline.isTruncated { parts.append("TRUNCATED: plays to the last complete frame") }
@@ -124,14 +127,15 @@ public final class Player {
         case .none: break
         case .help: view.centredPanel(title: "hrec play: keys", lines: Self.helpLines)
         case .details: view.centredPanel(title: "session", lines: detailLines())
-        case let .eventDetails(index): view.centredPanel(title: "query", lines: accessDetailLines(session.accesses[index]))
+        case let .entryDetails(.access(access)): view.centredPanel(title: "query", lines: accessDetailLines(access))
+        case let .entryDetails(.prompt(prompt)): view.centredPanel(title: "prompt", lines: EventsPanelEntry.detailLines(prompt))
         case .events:
-            let height = max(min(rows / 2, session.accesses.count + 2), 3)
-            let lines = session.accesses.isEmpty ? ["(no queries in this session)"] : session.accesses.map(Self.accessLine)
+            let height = max(min(rows / 2, panelEntries.count + 2), 3)
+            let lines = panelEntries.isEmpty ? [panelFilter.empty] : panelEntries.map(\.line)
             let room = height - 2
-            let scroll = max(0, min(selectedAccess - room / 2, lines.count - room))
-            view.panel(title: "queries and decisions (Enter: go there, Esc: close)", lines: lines, top: rows - 1 - height, left: 0,
-                       height: height, width: columns, selected: session.accesses.isEmpty ? nil : selectedAccess, scroll: scroll)
+            let scroll = max(0, min(selectedEntry - room / 2, lines.count - room))
+            view.panel(title: panelFilter.title, lines: lines, top: rows - 1 - height, left: 0,
+                       height: height, width: columns, selected: panelEntries.isEmpty ? nil : selectedEntry, scroll: scroll)
         }
     }
 
@@ -141,7 +145,7 @@ public final class Player {
         if prompt != nil { return handlePrompt(key) }
         switch overlay {
         case .events where handleEventsPanel(key): return
-        case .help, .details, .eventDetails:
+        case .help, .details, .entryDetails:
             overlay = .none
             if key == 0x1B || key == 0x3F || key == 0x69 || key == HREC_KEY_ENTER { return }
         default: break
@@ -167,7 +171,7 @@ public final class Player {
         case 0x67: prompt = (.goTo, "")  // g
         case 0x6E: search(forward: true)  // n
         case 0x4E: search(forward: false)  // N
-        case 0x65: overlay = .events  // e
+        case 0x65: openEventsPanel()  // e
         case 0x69: overlay = .details  // i
         case 0x3F: overlay = .help  // ?
         case 0x68: pan(rows: 0, columns: -8)  // h
@@ -182,15 +186,18 @@ public final class Player {
     private func handleEventsPanel(_ key: Int) -> Bool {
         switch key {
         case 0x1B, 0x65: overlay = .none
-        case HREC_KEY_UP, 0x6B: selectedAccess = max(selectedAccess - 1, 0)
-        case HREC_KEY_DOWN, 0x6A: selectedAccess = min(selectedAccess + 1, max(session.accesses.count - 1, 0))
-        case HREC_KEY_PAGE_UP: selectedAccess = max(selectedAccess - 10, 0)
-        case HREC_KEY_PAGE_DOWN: selectedAccess = min(selectedAccess + 10, max(session.accesses.count - 1, 0))
+        case HREC_KEY_UP, 0x6B: selectedEntry = max(selectedEntry - 1, 0)
+        case HREC_KEY_DOWN, 0x6A: selectedEntry = min(selectedEntry + 1, max(panelEntries.count - 1, 0))
+        case HREC_KEY_PAGE_UP: selectedEntry = max(selectedEntry - 10, 0)
+        case HREC_KEY_PAGE_DOWN: selectedEntry = min(selectedEntry + 10, max(panelEntries.count - 1, 0))
+        case 0x66:  // f
+            panelFilter = panelFilter.next
+            openEventsPanel()
         case HREC_KEY_ENTER:
-            guard session.accesses.indices.contains(selectedAccess) else { return true }
+            guard panelEntries.indices.contains(selectedEntry) else { return true }
             state.playing = false
-            state.seek(to: session.accesses[selectedAccess].time)
-            overlay = .eventDetails(selectedAccess)
+            state.seek(to: panelEntries[selectedEntry].time)
+            overlay = .entryDetails(panelEntries[selectedEntry])
         case 0x71, 3: quit = true
         default: return false
         }
@@ -237,7 +244,14 @@ public final class Player {
     private func show(event index: Int?) {
         guard let index else { return say("no more events that way") }
         let event = session.events[index]
+        if let prompt = PromptEvent(event: event.event) { return say(EventsPanelEntry.label(prompt)) }
         say("\(AccessEvent(event: event.event, time: event.time).label)")
+    }
+
+    private func openEventsPanel() {
+        panelEntries = EventsPanelEntry.entries(of: session, filter: panelFilter)
+        selectedEntry = min(selectedEntry, max(panelEntries.count - 1, 0))
+        overlay = .events
     }
 
     private func pan(rows: Int, columns: Int) {
@@ -258,12 +272,6 @@ public final class Player {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
         return formatter.string(from: date)
-    }
-
-    static func accessLine(_ access: AccessEvent) -> String {
-        let decision = (access.decision ?? "-").uppercased()
-        let what = access.sql.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? access.endpoint ?? access.type
-        return "\(PlayerState.clock(access.time))  \(decision.padding(toLength: 7, withPad: " ", startingAt: 0)) \(access.principalEmail ?? "")  \(what)"
     }
 
     func accessDetailLines(_ access: AccessEvent) -> [String] {
@@ -300,7 +308,7 @@ public final class Player {
             "duration   \(PlayerState.clock(state.duration))",
             "size       \(session.timeline.initialSize.columns)x\(session.timeline.initialSize.rows)",
             "position   \(PlayerState.clock(state.position, exact: true)) (\(state.position) µs, step \(state.shownSteps) of \(state.stepTimes.count))",
-            "queries    \(session.accesses.count), events \(session.events.count)",
+            "queries    \(session.accesses.count), prompts \(session.prompts.count), events \(session.events.count)",
             "confined   \(header.confinement.map { $0.summary } ?? "unknown (recorded before confinement)")",
             "signer     \(report.signerFingerprint ?? "?")\(report.signerTrusted ? " (trusted)" : " (NOT trusted)")",
             "integrity  \(session.verificationProblem ?? "OK: \(report.intactFrames) frames, chain \(report.chainHead.prefix(16))")",
@@ -320,9 +328,9 @@ public final class Player {
         "Home End     start / end",
         "g            go to a time (90, 1m30s, 1:30)",
         ". ,          one output step forward / back",
-        "[ ]          previous / next event (query, decision, approval)",
+        "[ ]          previous / next event (query, decision, approval, prompt)",
         "/ n N        search the screen text; next / previous match",
-        "e            queries and decisions (Enter: go there and show it)",
+        "e            queries, decisions and prompts (f: filter; Enter: go there)",
         "i            session details and integrity",
         "h j k l      pan when the terminal is smaller than the recording",
         "q            quit",

@@ -10,7 +10,9 @@ public final class PlayerSession {
     public let seeker: ScreenSeeker
     /// One entry per gate call (request, decision, masking, response joined) and per approval.
     public let accesses: [AccessEvent]
-    /// Structured events `[` and `]` move between (token exchanges left out).
+    /// The lines the person submitted (`prompt` events), in time order.
+    public let prompts: [SessionPrompt]
+    /// Structured events `[` and `]` move between (token exchanges left out; prompts in).
     public let events: [SessionTimeline.Event]
     public let verification: VerificationReport
 
@@ -25,6 +27,9 @@ public final class PlayerSession {
         timeline = try SessionTimeline(url: url, skippingDamage: fails)
         seeker = ScreenSeeker(timeline: timeline)
         events = timeline.events.filter { $0.event.type != "gate.token" }
+        prompts = timeline.events.compactMap { event in
+            PromptEvent(event: event.event).map { SessionPrompt(time: event.time, prompt: $0) }
+        }
         var merger = AccessLogMerger()
         var accesses: [AccessEvent] = []
         for event in timeline.events {

@@ -51,12 +51,16 @@ extension Policy {
                 matches.append(RuleMatch(rule: rule.id, action: rule.action.rawValue, statement: index, reason: reason))
             }
             let strongest = statementMatches.map(\.0.action).max() ?? .allow
-            if let rule = statementMatches.first(where: { $0.0.action == strongest })?.0, strongest > action || (strongest == action && (message.isEmpty || messageFromDefault)) {
+            if case let (rule, reason)? = statementMatches.first(where: { $0.0.action == strongest }),
+               strongest > action || (strongest == action && (message.isEmpty || messageFromDefault)) {
                 messageFromDefault = false
+                // A byte limit applied for want of an estimate says so, not what the rule says of large scans.
+                let unestimated = rule.minBytes.map { "no byte estimate available (fail closed; the rule's limit is \($0) bytes)" }
+                let why = reason.contains("no byte estimate available") ? unestimated : nil
                 switch strongest {
-                case .deny: message = "rule \(rule.id): \(rule.message ?? "denied")"
+                case .deny: message = "rule \(rule.id): \(why ?? rule.message ?? "denied")"
                 case .review:
-                    message = "rule \(rule.id) requires approval: \(rule.message ?? "ask an approver (hrec approvals list)")"
+                    message = "rule \(rule.id) requires approval: \(why ?? rule.message ?? "ask an approver (hrec approvals list)")"
                     reviewRule = rule
                 case .allow: break
                 }

@@ -14,8 +14,11 @@ public enum PolicyParser {
     /// Loads and checks `path`.
     /// - Throws: `PolicyError` listing every problem.
     public static func load(path: String) throws(PolicyError) -> Policy {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "cannot read the file")])
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard exists, !isDirectory.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            let reason = !exists ? "No such file or directory" : isDirectory.boolValue ? "Is a directory" : "Permission denied"
+            throw PolicyError(path: path, issues: [PolicyIssue(line: 1, column: 1, message: "cannot read the file: \(reason)")])
         }
         return try parse(String(decoding: data, as: UTF8.self), path: path)
     }
@@ -35,18 +38,25 @@ public enum PolicyParser {
         var rules: [Policy.Rule] = []
         if let node = top["rules"] {
             if case let .sequence(sequence) = node {
-                for item in sequence { if let rule = context.rule(item) { rules.append(rule) } }
+                var ids: [String: Int] = [:]
+                for item in sequence {
+                    guard let rule = context.rule(item) else { continue }
+                    if let first = ids[rule.id] {
+                        context.report(item.mapping?["id"] ?? item, "rule id '\(rule.id)' is used twice (first on line \(first))")
+                    } else {
+                        ids[rule.id] = item.mark?.line ?? 0
+                    }
+                    rules.append(rule)
+                }
             } else {
                 context.report(node, "'rules' must be a list")
             }
         }
-        var ids: Set<String> = []
-        for rule in rules where !ids.insert(rule.id).inserted {
-            context.issues.append(PolicyIssue(line: 0, column: 0, message: "rule id '\(rule.id)' is used twice"))
-        }
         let masking = top["masking"].map { context.masking($0) } ?? MaskingPolicy()
         let network = top["network"].map { context.network($0) } ?? NetworkPolicy()
-        guard context.issues.isEmpty else { throw PolicyError(path: path, issues: context.issues) }
+        guard context.issues.isEmpty else {
+            throw PolicyError(path: path, issues: context.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
+        }
         let digest = SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
         return Policy(defaultAction: defaultAction, defaultMessage: top["default_message"]?.string, rules: rules, masking: masking, network: network, digest: digest)
     }
@@ -71,7 +81,9 @@ public enum PolicyParser {
         let text = "\(error)"
         // Yams messages carry "line L, column C"; keep them and the message.
         let numbers = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        return PolicyIssue(line: numbers.first ?? 1, column: numbers.dropFirst().first ?? 1,
-                           message: "not valid YAML: " + (text.split(separator: "\n").first.map(String.init) ?? text))
+        // Yams puts "L:C: error: " before its message; the issue carries the position once.
+        var message = text.split(separator: "\n").first.map(String.init) ?? text
+        if let range = message.range(of: "error: ") { message = String(message[range.upperBound...]) }
+        return PolicyIssue(line: numbers.first ?? 1, column: numbers.dropFirst().first ?? 1, message: "not valid YAML: " + message)
     }
 }

@@ -14,22 +14,23 @@ public enum JournalLocation {
     }
 
     /// The journal file for a new session. `requested` may name a file (used as is) or an
-    /// existing directory (or end in `/`); the directory is created (0700) when missing.
-    /// - Throws: `RecorderError.system` when the directory cannot be created.
+    /// existing directory; either way the directory must exist (a typo is not silently turned
+    /// into new directories). Only the default directory is created (0700) when missing.
+    /// - Throws: `RecorderError.system` when the directory is missing or cannot be created.
     public static func resolve(_ requested: String?, sessionID: SessionID, startedAt: Date) throws(RecorderError) -> URL {
         var isDirectory: ObjCBool = false
-        let directory: URL
         if let requested {
             let url = URL(fileURLWithPath: requested)
-            if requested.hasSuffix("/") || (FileManager.default.fileExists(atPath: requested, isDirectory: &isDirectory) && isDirectory.boolValue) {
-                directory = url
-            } else {
-                try create(url.deletingLastPathComponent())
-                return url
+            if FileManager.default.fileExists(atPath: requested, isDirectory: &isDirectory) && isDirectory.boolValue {
+                return url.appendingPathComponent(fileName(sessionID: sessionID, startedAt: startedAt))
             }
-        } else {
-            directory = defaultDirectory
+            let parent = requested.hasSuffix("/") ? url : url.deletingLastPathComponent()
+            guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw .system(operation: "--journal '\(requested)': directory '\(parent.path)'", errno: Errno(ENOENT))
+            }
+            return url
         }
+        let directory = defaultDirectory
         try create(directory)
         return directory.appendingPathComponent(fileName(sessionID: sessionID, startedAt: startedAt))
     }
@@ -47,7 +48,9 @@ public enum JournalLocation {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw .system(operation: "create directory '\(directory.path)'", errno: Errno(EACCES))
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let code = underlying.map { Int32($0.code) } ?? EACCES
+            throw .system(operation: "create directory '\(directory.path)'", errno: Errno(code))
         }
     }
 }

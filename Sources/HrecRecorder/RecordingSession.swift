@@ -17,6 +17,8 @@ public final class RecordingSession: @unchecked Sendable {
         /// `--journal`: a file or a directory; nil for the default directory.
         public var journal: String?
         public var recordInput = true
+        /// `--password-prompt`: output matching it makes the next input line secret (nil: the default).
+        public var passwordPrompt: String?
         /// Variables added to the child's environment (e.g. the embedded gate's endpoint).
         public var extraEnvironment: [String: String] = [:]
         /// Variables removed from the child's environment (e.g. the person's Google credentials).
@@ -56,12 +58,14 @@ public final class RecordingSession: @unchecked Sendable {
     private var options: Options
     private var closing: (@Sendable () -> Void)?
     private let terminal: OuterTerminal?
+    private let passwordPrompt: PasswordPromptDetector
 
     /// Creates the journal (header written) without starting the command yet, so that other
     /// producers can be wired to `sink` first.
     /// - Throws: `RecorderError` when the journal cannot be created.
     public init(options: Options) throws(RecorderError) {
         self.options = options
+        passwordPrompt = try PasswordPromptDetector(pattern: options.passwordPrompt)
         let terminal = OuterTerminal()
         self.terminal = terminal
         let environment = ProcessInfo.processInfo.environment
@@ -128,7 +132,7 @@ public final class RecordingSession: @unchecked Sendable {
                                  sandboxed: options.sandbox != nil)
             report?.closeWriteEnd()
         } catch {
-            sink.append(.marker("cannot run '\(options.command[0])': \(error)"))
+            sink.append(.marker(error.description))
             _ = try? close(status: nil, reason: error.description)
             throw error
         }
@@ -143,7 +147,8 @@ public final class RecordingSession: @unchecked Sendable {
         defer { terminal?.restore() }
         let relay: SessionRelay
         do {
-            relay = try SessionRelay(child: child, sink: sink, terminal: terminal, recordInput: options.recordInput)
+            relay = try SessionRelay(child: child, sink: sink, terminal: terminal,
+                                 inputFilter: InputFilter(recordInput: options.recordInput, passwordPrompt: passwordPrompt))
         } catch {
             terminal?.restore()
             child.send(SIGHUP)

@@ -13,7 +13,7 @@ final class SessionRelay {
     private let terminal: OuterTerminal?
     private let input: FileDescriptor
     private let output: FileDescriptor
-    private let recordInput: Bool
+    private var inputFilter: InputFilter
     private let signals: SignalPipe
     private var pendingInput: [UInt8] = []
     private var inputOpen = true
@@ -29,13 +29,13 @@ final class SessionRelay {
     /// Since when the relay is paused, and why.
     private var pause: (since: UInt64, reason: String)?
 
-    init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, recordInput: Bool,
+    init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, inputFilter: InputFilter,
          input: FileDescriptor = FileDescriptor(rawValue: STDIN_FILENO),
          output: FileDescriptor = FileDescriptor(rawValue: STDOUT_FILENO)) throws(RecorderError) {
         self.child = child
         self.sink = sink
         self.terminal = terminal
-        self.recordInput = recordInput
+        self.inputFilter = inputFilter
         self.input = input
         self.output = output
         signals = try SignalPipe(signals: [SIGWINCH, SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT])
@@ -80,6 +80,7 @@ final class SessionRelay {
             if count > 0 {
                 let chunk = Array(buffer[0..<count])
                 sink.append(.output(chunk))
+                inputFilter.observe(output: chunk)
                 try? output.writeAll(chunk)
                 if count < buffer.count { return true }
                 continue
@@ -143,12 +144,12 @@ final class SessionRelay {
             return
         }
         let chunk = Array(buffer[0..<count])
-        if !recordInput {
-            sink.append(.redaction(Redaction(stream: "input", reason: "no-input", length: UInt64(count))))
-        } else if child.echoes {
-            sink.append(.input(chunk))
-        } else {
-            sink.append(.redaction(Redaction(stream: "input", reason: "echo-off", length: UInt64(count))))
+        for action in inputFilter.actions(for: chunk, discipline: LineDiscipline(master: child.master)) {
+            switch action {
+            case let .record(bytes): sink.append(.input(bytes))
+            case let .redact(length, reason): sink.append(.redaction(Redaction(stream: "input", reason: reason, length: UInt64(length))))
+            case let .prompt(prompt): sink.append(.event(prompt.journalEvent))
+            }
         }
         pendingInput += chunk
         flushPendingInput()

@@ -11,15 +11,18 @@ struct CatCommand: ParsableCommand {
         discussion: """
             Each line has "n" (record number), "t" (seconds since start), "kind" and the \
             record's fields. Byte payloads appear as base64 in "data" plus a printable \
-            "text" preview. A truncated journal prints every complete frame and ends with an \
-            error on stderr and exit status 2.
+            "text" preview. A truncated journal prints every complete frame, then says so on \
+            stderr and exits with status 2; a damaged journal prints the intact frames before \
+            the damage, names it on stderr and exits with status 1 (as 'hrec info' and \
+            'hrec export').
             """)
 
     @Argument(help: "The journal file.")
     var file: String
 
     func run() throws {
-        let reader = try JournalReader(url: URL(fileURLWithPath: file))
+        let journal = try IntactJournal(path: file)
+        let reader = journal.reader
         let output = FileHandle.standardOutput
         var number = 0
         var buffer = Data()
@@ -33,11 +36,6 @@ struct CatCommand: ParsableCommand {
             }
         }
         output.write(buffer)
-        if case let .truncated(offset, reason) = reader.ending {
-            throw CLIError("journal '\(file)' is truncated at byte \(offset): \(reason)", exitCode: 2)
-        }
-        if case let .malformed(offset, reason) = reader.ending {
-            throw CLIError("journal '\(file)' is malformed at byte \(offset): \(reason)", exitCode: 1)
-        }
+        if let shortfall = journal.shortfall(did: "printed") { throw shortfall }
     }
 }

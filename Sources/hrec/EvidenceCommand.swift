@@ -9,11 +9,17 @@ struct EvidenceCommand: ParsableCommand {
         commandName: "evidence",
         abstract: "Build a signed evidence bundle for a period.",
         discussion: """
-            Writes into DIR: access-log.csv, approvals.csv, denials.csv, masking.csv, \
-            sessions.csv, verification.txt (each journal's integrity, chain head and signer), \
+            Writes into DIR (a new or empty directory): access-log.csv, approvals.csv, \
+            denials.csv, masking.csv, prompts.csv (what people typed), sessions.csv, verification.txt (each journal's integrity, chain head and signer), \
             policies/ (policy digests seen, and policy text when events carry it), index.html \
-            (a static report, no JavaScript), signer.pub, and MANIFEST.sha256 signed in \
-            MANIFEST.sha256.sig. Check it with 'cd DIR && sha256sum -c MANIFEST.sha256'.
+            (a static report, no JavaScript), signer.pub and signer.pem (the signing key), and \
+            MANIFEST.sha256 signed in MANIFEST.sha256.sig (base64 Ed25519). Check both in DIR \
+            with coreutils and OpenSSL 3:
+              sha256sum -c MANIFEST.sha256
+              base64 -d MANIFEST.sha256.sig > /tmp/manifest.sig
+              openssl pkeyutl -verify -pubin -inkey signer.pem -rawin
+                -in MANIFEST.sha256 -sigfile /tmp/manifest.sig
+            and compare signer.pub's fingerprint with the one you trust.
 
             A journal that fails verification is included and marked FAILED, never left out. \
             Exit status 0 when every journal verified, 3 when the bundle was written but some \
@@ -38,6 +44,10 @@ struct EvidenceCommand: ParsableCommand {
     func run() throws {
         let since = try since.map { try CatalogFilter.parseDate($0, option: "--since") }
         let until = try until.map { try CatalogFilter.parseDate($0, option: "--until") }
+        if let since, let until, since >= until {
+            throw CLIError("--since \(self.since ?? "") is not before --until \(self.until ?? ""): the period is empty")
+        }
+        try Self.checkEmpty(out)
         let places = locations.isEmpty ? [JournalFiles.defaultDirectory] : locations.map { URL(fileURLWithPath: $0) }
         let journals = try JournalFiles.find(in: places)
         let trust = try JournalTrust.local(extraFiles: trustFiles.map { URL(fileURLWithPath: $0) })
@@ -47,8 +57,20 @@ struct EvidenceCommand: ParsableCommand {
         let failed = bundle.failed
         FileHandle.standardError.write(Data("hrec: evidence for \(bundle.entries.count) journals in '\(out)'; \(failed.count) failed verification\n".utf8))
         for entry in failed {
-            FileHandle.standardError.write(Data("hrec: FAILED \(entry.path): \(entry.integrity)\n".utf8))
+            let problem = entry.report.problem.map { "\($0.kind.rawValue) at byte \($0.offset): \($0.detail)" } ?? entry.readError ?? "unreadable"
+            FileHandle.standardError.write(Data("hrec: \(entry.integrity == "TRUNCATED" ? "TRUNCATED" : "FAILED") \(entry.path): \(problem)\n".utf8))
         }
         if !failed.isEmpty { throw ExitCode(3) }
+    }
+
+    /// A bundle never overwrites: `--out` must be new or an empty directory.
+    static func checkEmpty(_ out: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else { throw CLIError("--out '\(out)' exists and is not a directory") }
+        let contents = (try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []
+        if !contents.isEmpty {
+            throw CLIError("--out '\(out)' already exists and is not empty: choose a new directory (a bundle never overwrites one)")
+        }
     }
 }

@@ -18,7 +18,9 @@ struct ExportCommand: ParsableCommand {
             client IP, session id, endpoint, resources, statement kind, decision, rule, \
             approvers, bytes, rows, masked columns.
 
-            A truncated journal exports every complete frame, then exits with status 2.
+            A truncated journal exports every complete frame, then exits with status 2; a \
+            damaged journal exports the intact frames before the damage, names it on stderr \
+            and exits with status 1.
             """)
 
     @Option(help: "Output format.")
@@ -31,7 +33,8 @@ struct ExportCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let reader = try JournalReader(url: URL(fileURLWithPath: file))
+        let journal = try IntactJournal(path: file)
+        let reader = journal.reader
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil) , let opened = FileHandle(forWritingAtPath: output) else {
@@ -51,8 +54,6 @@ struct ExportCommand: ParsableCommand {
             bar.update(min(written, total), of: total)
         }
         bar.update(total, of: total)
-        if case let .truncated(offset, reason) = reader.ending {
-            throw CLIError("journal '\(file)' is truncated at byte \(offset): \(reason); exported what was complete", exitCode: 2)
-        }
+        if let shortfall = journal.shortfall(did: "exported") { throw shortfall }
     }
 }

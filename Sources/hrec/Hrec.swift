@@ -59,7 +59,8 @@ struct Hrec: AsyncParsableCommand {
             if case .cannotRun = error { Foundation.exit(127) }
             Foundation.exit(1)
         } catch let error as PolicyError {
-            FileHandle.standardError.write(Data("hrec: policy '\(error.path)' has \(error.issues.count) problem(s):\n\(error.description)\n".utf8))
+            // One line per problem, each "hrec: FILE:LINE:COLUMN: message", sorted by position.
+            FileHandle.standardError.write(Data(error.issues.map { "hrec: \(error.path):\($0)\n" }.joined().utf8))
             Foundation.exit(1)
         } catch let error as GateError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
@@ -68,7 +69,31 @@ struct Hrec: AsyncParsableCommand {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(1)
         } catch {
-            exit(withError: error)
+            reportUsage(error)
         }
+    }
+
+    /// Argument-parser outcomes: help and version as the parser prints them; a usage error as one
+    /// line starting "hrec:" (what the man page promises), naming where to find the usage, exit 64.
+    private static func reportUsage(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let lines = message(for: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard code.rawValue != 0, let first = lines.first, !first.isEmpty else { exit(withError: error) }
+        var text = first.hasPrefix("Error: ") ? String(first.dropFirst(7)) : first
+        text = text.prefix(1).lowercased() + text.dropFirst()
+        FileHandle.standardError.write(Data("hrec: \(text) (see '\(commandPath(CommandLine.arguments.dropFirst())) --help')\n".utf8))
+        Foundation.exit(code.rawValue)
+    }
+
+    /// "hrec policy check" for `policy check FILE ...`: the command words the arguments start with.
+    static func commandPath(_ arguments: ArraySlice<String>) -> String {
+        var words = ["hrec"]
+        var level: [any ParsableCommand.Type] = configuration.subcommands
+        for argument in arguments {
+            guard let command = level.first(where: { $0._commandName == argument }) else { break }
+            words.append(argument)
+            level = command.configuration.subcommands
+        }
+        return words.joined(separator: " ")
     }
 }

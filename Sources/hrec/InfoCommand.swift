@@ -6,7 +6,12 @@ import HrecJournal
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Summarize a journal: header, duration, record counts per kind, sizes, integrity.")
+        abstract: "Summarize a journal: header, duration, record counts per kind, sizes, integrity.",
+        discussion: """
+            Counts cover the intact frames. A truncated journal is summarized up to the cut, \
+            then 'hrec info' says so on stderr and exits with status 2; a damaged journal is \
+            summarized up to the damage, which is named on stderr, with exit status 1.
+            """)
 
     @Argument(help: "The journal file.")
     var file: String
@@ -17,7 +22,8 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let reader = try JournalReader(url: URL(fileURLWithPath: file))
+        let journal = try IntactJournal(path: file)
+        let reader = journal.reader
         var counts: [RecordKind: Int] = [:]
         var rawOutput = 0, rawInput = 0
         try reader.forEachRecord { record in
@@ -27,11 +33,11 @@ struct InfoCommand: ParsableCommand {
         }
         let report = JournalVerifier.verify(path: file, trust: try trustOptions.trust())
         let header = reader.header
-        let end = try reader.endRecord()
+        let end = try journal.isDamaged ? nil : reader.endRecord()
         let integrity = report.isIntact ? "intact" : "\(report.problem!.kind.rawValue): \(report.problem!.detail)"
         let exit: String = if let end {
             end.signal.map { "killed by signal \($0)" } ?? end.exitStatus.map { "exit status \($0)" } ?? "unknown"
-        } else { "none (truncated)" }
+        } else { journal.isDamaged ? "unknown (damaged)" : "none (truncated)" }
 
         if json {
             let object: [String: Any] = [
@@ -52,6 +58,7 @@ struct InfoCommand: ParsableCommand {
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
+            if let shortfall = journal.shortfall(did: "summarized") { throw shortfall }
             return
         }
         let raw = rawOutput + rawInput
@@ -74,5 +81,6 @@ struct InfoCommand: ParsableCommand {
             chain      \(report.chainHead)
             signer     \(report.signerFingerprint ?? "-")\(report.signerTrusted ? "" : " (not trusted here)")
             """)
+        if let shortfall = journal.shortfall(did: "summarized") { throw shortfall }
     }
 }

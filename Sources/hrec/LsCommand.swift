@@ -54,7 +54,8 @@ struct LsCommand: ParsableCommand {
             "path": s.path, "sessionID": s.sessionID, "startedAt": CSVTable.timestamp(micros: s.startedAtMicros),
             "durationSeconds": Double(s.durationMicros) / 1_000_000, "user": s.user, "osUser": s.osUser, "host": s.host,
             "command": s.command, "tables": s.tables, "decisions": s.decisions, "masked": s.masked,
-            "events": s.eventCount, "truncated": s.truncated, "netDenied": s.netDenied, "unconfined": s.unconfined,
+            "events": s.eventCount, "prompts": s.promptCount, "truncated": s.truncated, "netDenied": s.netDenied,
+            "unconfined": s.unconfined,
         ]
         object["exitStatus"] = s.exitStatus
         object["policyDigest"] = s.policyDigest

@@ -23,7 +23,7 @@ struct PlayCommand: ParsableCommand {
     @Flag(help: "Print the screen's text at --at (default: the end) instead of replaying.") var screen = false
     @Flag(help: "Write the output to stdout with its timing instead of opening the player.") var stdout = false
     @Flag(help: "Write the output of a session still being recorded as it arrives, until it ends.") var follow = false
-    @Option(help: ArgumentHelp("Instant to start at, or to show with --screen: 90, 1m30s, 1:30, 12.5s.", valueName: "TIME")) var at: String?
+    @Option(parsing: .unconditional, help: ArgumentHelp("Instant to start at, or to show with --screen: 90, 1m30s, 1:30, 12.5s.", valueName: "TIME")) var at: String?
     @Option(help: "Playback speed (0.25 to 16).") var speed: Double = 1
     @Option(name: .customLong("idle-limit"), help: ArgumentHelp("Squeeze pauses longer than this.", valueName: "TIME")) var idleLimit: String?
     @Flag(name: .customLong("no-wait"), help: "With --stdout: do not wait between outputs.") var noWait = false
@@ -33,12 +33,14 @@ struct PlayCommand: ParsableCommand {
 
     func validate() throws {
         guard (0.25...16).contains(speed) else { throw ValidationError("--speed must be between 0.25 and 16") }
-        if let at, Playback.parseTime(at) == nil { throw ValidationError("--at takes a time such as 90, 1m30s or 1:30, not '\(at)'") }
+        if let at, at.hasPrefix("-") { throw ValidationError("--at counts from the start of the session and cannot be negative: '\(at)'") }
+        if let at, Playback.parseTime(at) == nil { throw ValidationError("--at takes a time such as 90, 1m30s or 1:30 (seconds below 60), not '\(at)'") }
         if let idleLimit, Playback.parseTime(idleLimit) == nil { throw ValidationError("--idle-limit takes a time such as 2s, not '\(idleLimit)'") }
     }
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
+        try IntactJournal.checkReadable(file)
         if follow { return try followOutput(url) }
         let session: PlayerSession
         do {
@@ -76,7 +78,6 @@ struct PlayCommand: ParsableCommand {
     }
 
     private func followOutput(_ url: URL) throws {
-        guard FileManager.default.fileExists(atPath: url.path) else { throw CLIError("no journal at '\(file)'") }
         var follower = SessionFollower(url: url)
         let output = FileHandle.standardOutput
         while true {

@@ -13,15 +13,20 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run a command (an AI agent, a shell) on a pty and record the whole session.",
         discussion: """
-            Everything the command prints, everything you type (except while the terminal \
-            does not echo, e.g. at password prompts: then only the length is kept), resizes \
-            and the exit status go into a compressed, hash-chained, signed journal. hrec is \
+            Everything the command prints, everything you type, resizes and the exit status go \
+            into a compressed, hash-chained, signed journal. hrec is \
             invisible to the command: it exits with the command's exit status (128 + the \
             signal number if it was killed). The command sees HREC_SESSION_ID and HREC_JOURNAL. \
             While the journal cannot be written (disk full) nothing is relayed and the gate \
             forwards nothing; the session resumes when space returns (or ends after \
             --stall-timeout). If the journal file is deleted or replaced during the session, \
             hrec saves the records through its open descriptor, says where, and exits 70.
+
+            Secrets you type are kept out (only their length is recorded): input while the \
+            terminal is in line mode without echo (getpass, read -s, sudo, ssh), and, for \
+            full-screen programs, input after the command's output ends in a prompt matching \
+            --password-prompt, up to Enter. Each line you submit becomes a 'prompt' event, rebuilt from \
+            your keys (docs/prompts.md).
 
             A BigQuery gate runs on 127.0.0.1 for the session: the command's Google client is \
             pointed at it (BIGQUERY_EMULATOR_HOST, GOOGLE_APPLICATION_CREDENTIALS) and every \
@@ -40,6 +45,11 @@ struct RunCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("no-input"), help: "Do not record what you type (only how many bytes).")
     var noInput = false
+
+    @Option(name: .customLong("password-prompt"), help: ArgumentHelp(
+        "Output ending in a match of this regular expression makes your next line secret (default: \(PasswordPromptDetector.defaultPattern)).",
+        valueName: "REGEX"))
+    var passwordPrompt: String?
 
     @Flag(name: .shortAndLong, help: "Do not print the journal path at the end.")
     var quiet = false
@@ -61,9 +71,11 @@ struct RunCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func run() async throws {
+        // The command is captured as is, so --help and -h before it arrive here.
+        if command.first == "--help" || command.first == "-h" { throw CleanExit.helpRequest(self) }
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
-        guard !argv.isEmpty else { throw ValidationError("name the command to run after --, e.g. hrec run -- bash") }
-        try CommandLookup.check(argv[0], path: ProcessInfo.processInfo.environment["PATH"])
+        guard !argv.isEmpty else { throw CLIError("run: name the command to run after --, e.g. hrec run -- bash", exitCode: 64) }
+        _ = try CommandPath.resolve(argv[0], searchPath: ProcessInfo.processInfo.environment["PATH"])
         // Before anything secret is read: nothing of the person's may be read out of this process.
         ProcessHardening.makeNonDumpable()
         let personEnvironment = ProcessInfo.processInfo.environment
@@ -74,12 +86,12 @@ struct RunCommand: AsyncParsableCommand {
         options.recordInput = !noInput
         options.removedEnvironment = EmbeddedGate.removedEnvironment
         options.stallTimeout = stallTimeout > 0 ? stallTimeout : nil
+        options.passwordPrompt = passwordPrompt
 
         let configuration = try gate.configuration()
         let requestPolicy = try gate.requestPolicy()
         if let policyGate = requestPolicy as? PolicyGate { options.policyDigest = policyGate.policy.digest }
-        let osUser = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
-        let identityMode = try configuration.gateIdentity(devUser: osUser)
+        let identityMode = try configuration.gateIdentity(devUser: OSUser.name)
         if !gate.noGate {
             options.identity = try await startIdentity(identityMode)
         }

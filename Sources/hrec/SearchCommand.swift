@@ -2,16 +2,17 @@ import ArgumentParser
 import Foundation
 import HrecExport
 
-/// `hrec search`: finds SQL, event and screen text across sessions.
+/// `hrec search`: finds SQL, event, prompt and screen text across sessions.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
-        abstract: "Find SQL text, event text and screen text across sessions.",
+        abstract: "Find SQL text, prompts, event text and screen text across sessions.",
         discussion: """
             PATTERN is matched case-insensitively as plain text against the SQL the gate saw, \
-            structured events and markers, and lines of terminal output (escape sequences \
+            the prompts people submitted, structured events and markers, and lines of terminal output (escape sequences \
             removed). Each match prints the session, the time into it, where the text was found, \
-            the text, and the command that replays that moment. Exit status 0 when something \
+            the text, and the command that replays that moment (its time is rounded up to the \
+            millisecond, so the replayed screen includes the match). Exit status 0 when something \
             matched, 1 when nothing did or on an error.
             """)
 
@@ -21,7 +22,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "Journal files or directories to search (default: the sessions directory).")
     var locations: [String] = []
 
-    @Option(help: ArgumentHelp("Search only these sources, comma-separated.", valueName: "sql,event,screen"))
+    @Option(help: ArgumentHelp("Search only these sources, comma-separated.", valueName: "sql,prompt,event,screen"))
     var `in`: String?
 
     @OptionGroup var options: CatalogOptions
@@ -35,7 +36,7 @@ struct SearchCommand: ParsableCommand {
             sources = []
             for name in list.split(separator: ",") {
                 guard let source = SessionText.Source(rawValue: String(name)) else {
-                    throw CLIError("--in: unknown source '\(name)' (use sql, event, screen)")
+                    throw CLIError("--in: unknown source '\(name)' (use sql, prompt, event, screen)")
                 }
                 sources.insert(source)
             }
@@ -44,7 +45,10 @@ struct SearchCommand: ParsableCommand {
         let catalog = try options.refreshedCatalog(locations)
         let hits = try catalog.search(pattern, sources: sources, filter: options.filter())
         for hit in hits {
-            let seconds = String(format: "%.3f", Double(hit.time) / 1_000_000)
+            // One instant for the text and the replay command: whole milliseconds, rounded up so
+            // that playing to it includes the record that matched.
+            let millis = (hit.time + 999) / 1000
+            let seconds = String(format: "%.3f", Double(millis) / 1000)
             let replay = "hrec play \(Self.shellQuote(hit.session.path)) --at \(seconds)s"
             if json {
                 let object: [String: Any] = ["path": hit.session.path, "sessionID": hit.session.sessionID,
@@ -53,7 +57,7 @@ struct SearchCommand: ParsableCommand {
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                print("\(hit.session.sessionID.prefix(12))  \(Duration.text(hit.time))  \(hit.source.rawValue)  \(hit.text.prefix(160))")
+                print("\(hit.session.sessionID.prefix(12))  \(Duration.text(millis * 1000))  \(hit.source.rawValue)  \(hit.text.prefix(160))")
                 print("    \(replay)")
             }
         }

@@ -44,7 +44,8 @@ import Testing
         let result = try HrecBinary.run(["cat", journals.appendingPathComponent("journal-truncated-mid-frame.hrec").path])
         #expect(result.status == 2)
         #expect(result.stdout.split(separator: "\n").count == 13)
-        #expect(result.stderr.contains("truncated at byte 1106"))
+        #expect(result.stderr == "hrec: journal '\(journals.appendingPathComponent("journal-truncated-mid-frame.hrec").path)' is truncated "
+                + "at frame 2 at byte 1106: the file ends inside frame 2; printed the 2 intact frames before it\n")
     }
 
     @Test func infoSummarizesTheSession() throws {

@@ -16,7 +16,10 @@ var generator = AgentOutput(seed: 42)
 let chunks = generator.chunks(total: mebibytes << 20)
 let rawBytes = chunks.reduce(0) { $0 + $1.count }
 let rawURL = directory.appendingPathComponent("output.raw")
-FileManager.default.createFile(atPath: rawURL.path, contents: Data(chunks.joined()))
+guard FileManager.default.createFile(atPath: rawURL.path, contents: Data(chunks.joined())) else {
+    FileHandle.standardError.write(Data("hrec-journal-bench: cannot write \(rawURL.path)\n".utf8))
+    exit(1)
+}
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
