@@ -67,6 +67,8 @@ public final class EgressProxy: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let server: any Channel
     private let clients: ClientRegistry
+    /// Set by the first `stop()`: a second call returns at once (the event loops are gone).
+    private let stopped = Mutex(false)
 
     private init(address: Listen, group: MultiThreadedEventLoopGroup, server: any Channel, clients: ClientRegistry) {
         self.address = address
@@ -120,6 +122,11 @@ public final class EgressProxy: Sendable {
     /// Stops listening, closes every open connection (each then gets its `net.connect` event) and
     /// releases the event loop. Idempotent.
     public func stop() async {
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         try? await server.close()
         let open = clients.channels.withLock { Array($0.values) }
         for channel in open {
