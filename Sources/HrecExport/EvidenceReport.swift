@@ -22,6 +22,9 @@ struct EvidenceReport {
                         header: ["result", "journal", "chain head", "signer"],
                         rows: bundle.entries.map { [$0.integrity, $0.path, String($0.report.chainHead.prefix(16)), $0.report.signerFingerprint ?? "?"] })
         page += csvSection("Who ran what?", "sessions.csv", tables.sessions)
+        page += section("Which sessions ran unconfined? (the command could reach hrec's key, journals and the network)",
+                        "sessions.csv", header: ["session", "journal", "user", "command"],
+                        rows: tables.unconfined)
         page += csvSection("On which data?", "access-log.csv", tables.accessLog)
         page += csvSection("Approved by whom?", "approvals.csv", tables.approvals)
         page += csvSection("What was denied?", "denials.csv", tables.denials)

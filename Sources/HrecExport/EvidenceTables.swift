@@ -13,7 +13,9 @@ struct EvidenceTables {
     var masking = CSVTable(columns: ["time", "session_id", "principal_email", "resources", "masked_columns", "rule", "rows"])
     var sessions = CSVTable(columns: ["session_id", "file", "started", "duration_seconds", "user", "os_user", "host",
                                       "command", "exit_status", "events", "tables", "decisions", "policy_digest",
-                                      "integrity", "chain_head", "signer_fingerprint"])
+                                      "integrity", "chain_head", "signer_fingerprint", "confined"])
+    /// Sessions whose command ran without confinement: id, file, user, command.
+    var unconfined: [[String]] = []
     /// Policy digest -> session ids that ran under it.
     var policyDigests: [String: Set<String>] = [:]
     /// SHA-256 of policy text -> text, from events that carry the policy source.
@@ -25,7 +27,7 @@ struct EvidenceTables {
         for entry in entries {
             guard let digest = entry.digest else {
                 sessions.append(["", entry.path, "", "", "", "", "", "", "", "", "", "", "", entry.integrity,
-                                 entry.report.chainHead, entry.report.signerFingerprint ?? ""])
+                                 entry.report.chainHead, entry.report.signerFingerprint ?? "", ""])
                 continue
             }
             let s = digest.summary
@@ -33,7 +35,9 @@ struct EvidenceTables {
                              String(format: "%.3f", Double(s.durationMicros) / 1_000_000), s.user, s.osUser, s.host,
                              s.command, s.exitStatus.map(String.init) ?? "", String(s.eventCount),
                              s.tables.joined(separator: ";"), s.decisions.joined(separator: ";"), s.policyDigest ?? "",
-                             entry.integrity, entry.report.chainHead, entry.report.signerFingerprint ?? ""])
+                             entry.integrity, entry.report.chainHead, entry.report.signerFingerprint ?? "",
+                             s.unconfined ? "UNCONFINED" : "yes"])
+            if s.unconfined { unconfined.append([s.sessionID, entry.path, s.user, s.command]) }
             if let policy = s.policyDigest { policyDigests[policy, default: []].insert(s.sessionID) }
             add(digest, summary: s)
         }

@@ -1,6 +1,7 @@
 """Confinement (issue 12, docs/confinement.md): the command under `hrec run` is the adversary.
 One agent tries every escape; each must fail, the session must end normally, the journal must
 verify, and normal BigQuery work through the gate must still work."""
+import csv
 import json
 import os
 import pathlib
@@ -139,6 +140,22 @@ def test_unconfined_sessions_say_so(tmp_path, hrec_env):
     assert header["confinement"] == {"mechanism": "none", "namespaces": [], "hidden": [], "network": "host", "reason": "--unconfined"}
     info = hrec("info", str(journal), env=hrec_env).stdout.decode()
     assert "confined   NONE (--unconfined)" in info
+    confined = tmp_path / "c.hrec"
+    assert hrec("run", "-q", "--no-gate", "--journal", str(confined), "--", "true", env=hrec_env, timeout=60).returncode == 0
+    listed = hrec("ls", "--json", "--unconfined", str(tmp_path), env=hrec_env)
+    assert listed.returncode == 0, listed.stderr
+    assert [json.loads(line)["path"] for line in listed.stdout.decode().splitlines()] == [str(journal)]
+    everything = hrec("ls", str(tmp_path), env=hrec_env).stdout.decode()
+    assert "[UNCONFINED] true" in everything and everything.count("[UNCONFINED]") == 1
+    bundle = tmp_path / "bundle"
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    tomorrow = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 86400))
+    made = hrec("evidence", "--since", today, "--until", tomorrow, "--out", str(bundle), "--trust",
+                str(tmp_path / "config" / "hrec" / "signing-key.pub"), str(journal), str(confined), env=hrec_env)
+    assert made.returncode == 0, made.stdout + made.stderr
+    rows = {row["file"]: row["confined"] for row in csv.DictReader(open(bundle / "sessions.csv"))}
+    assert rows == {str(journal): "UNCONFINED", str(confined): "yes"}
+    assert "Which sessions ran unconfined?" in (bundle / "index.html").read_text()
 
 
 def test_no_bubblewrap_refuses_with_one_line_naming_the_cause(tmp_path, hrec_env):
