@@ -14,6 +14,8 @@ import Testing
         private let records = Mutex<[Record]>([])
 
         func append(_ record: Record) { records.withLock { $0.append(record) } }
+        var stall: JournalError? { nil }
+        func commit() async throws(JournalError) {}
 
         var events: [NetConnectEvent] {
             records.withLock { $0 }.compactMap { record in
