@@ -227,7 +227,8 @@ def test_the_player_steps_to_prompts_and_filters_its_events_panel(tmp_path, hrec
         tmux.wait(lambda l: any("queries and decisions only" in x for x in l) and any("(no queries" in x for x in l),
                   "the queries-only filter")
         tmux.keys("f")
-        lines = tmux.wait(lambda l: any("prompts only" in x for x in l), "the prompts-only filter")
+        lines = tmux.wait(lambda l: any("prompts only" in x for x in l) and sum("PROMPT" in x for x in l) >= 3,
+                          "the prompts-only filter")
         rows = [x for x in lines if "PROMPT" in x]
         assert len(rows) == 3 and "quit" in rows[2]
         tmux.keys("Down", "Enter")
