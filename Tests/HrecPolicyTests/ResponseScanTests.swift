@@ -93,5 +93,9 @@ import Testing
         #expect(String(decoding: viaScan.body, as: UTF8.self) == #"{"schema":{"fields":[]},"rows":[{"f":[{"v":"1"},{"v":"XXXXX@example.com"}]}],"totalRows":"1"}"#)
         #expect(viaScan.report.rows == 1)
         #expect(throws: MaskingError.self) { try masker.mask(body, rows: 0..<body.count + 1, schema: schema) }
+        // Pretty-printed JSON (space after every colon) masks the same.
+        let spaced = Array(#"{"rows": [{"f": [{"v": "1"}, {"v": "ada@example.com"}]}]}"#.utf8)
+        let masked = try masker.mask(spaced, rows: try #require(try ResponseScan(body: spaced).rows), schema: schema)
+        #expect(String(decoding: masked.body, as: UTF8.self) == #"{"rows": [{"f": [{"v": "1"}, {"v": "XXXXX@example.com"}]}]}"#)
     }
 }
