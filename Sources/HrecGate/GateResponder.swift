@@ -1,5 +1,6 @@
 import Foundation
 import HrecJournal
+import HrecPolicy
 import Hummingbird
 import Logging
 import NIOCore
@@ -191,9 +192,10 @@ public struct GateResponder: HTTPResponder {
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
         let selected = request.uri.queryParameters.get("selectedFields").map { $0.split(separator: ",").map(String.init) }
         let responder = self
+        let scan = try? ResponseScan(body: response.body)
         let answered = AnsweredCall(call: call, status: response.status, body: response.body, selectedFields: selected, tableSchema: {
             await responder.tableSchema(project: endpoint.project, dataset: endpoint.dataset ?? "", table: endpoint.table ?? "")
-        })
+        }, scan: scan)
         switch await policy.filterResponse(answered) {
         case .pass:
             break
@@ -205,7 +207,8 @@ public struct GateResponder: HTTPResponder {
             let error = BigQueryError.accessDenied("hrec could not mask this response, so it is withheld: \(reason)")
             return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
         }
-        let summary = ResponseSummary(body: response.body)
+        // Masking changes values inside the rows only: the scan of the upstream body still holds.
+        let summary = ResponseSummary(scan: scan)
         if let job = summary.job, endpoint.carriesSQL || endpoint.name == "jobs.upload" { await policy.jobForwarded(job) }
         let capped = response.body.prefix(responseBodyCap)
         let event = GateEvents.Response(
@@ -239,7 +242,7 @@ public struct GateResponder: HTTPResponder {
     }
 
     /// tables.get through the upstream (for the masking schema of tabledata.list).
-    func tableSchema(project: String, dataset: String, table: String) async -> Any? {
+    func tableSchema(project: String, dataset: String, table: String) async -> [SchemaField]? {
         var headers = ["Accept: application/json"]
         do {
             if let authorization = try await authorizer.header() { headers.append(authorization) }
@@ -248,7 +251,7 @@ public struct GateResponder: HTTPResponder {
         }
         guard let response = try? await upstream.send(method: "GET", pathAndQuery: "/bigquery/v2/projects/\(project)/datasets/\(dataset)/tables/\(table)",
                                                       headers: headers, body: nil), response.status == 200 else { return nil }
-        return try? JSONSerialization.jsonObject(with: Data(response.body))
+        return try? ResponseScan(body: response.body).schema
     }
 
     /// `masking.applied`: which columns were masked, how, and how many values (never the values).

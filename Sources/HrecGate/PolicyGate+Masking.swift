@@ -1,4 +1,3 @@
-import Foundation
 import HrecJournal
 import HrecPolicy
 import HrecSQL
@@ -12,10 +11,14 @@ extension PolicyGate {
         let endpoint = answered.call.endpoint
         guard !masking.isEmpty, answered.status == 200,
               ["jobs.query", "jobs.getQueryResults", "tabledata.list", "jobs.insert", "jobs.get"].contains(endpoint.name) else { return .pass }
-        let object = (try? JSONSerialization.jsonObject(with: Data(answered.body))) as? [String: Any]
-        let responseJob = (object?["jobReference"] as? [String: Any])?["jobId"] as? String
-        var schema = SchemaField.fields(fromSchema: object?["schema"])
-            ?? SchemaField.fields(fromSchema: ((object?["statistics"] as? [String: Any])?["query"] as? [String: Any])?["schema"])
+        let scan: ResponseScan
+        do {
+            scan = try answered.scan ?? ResponseScan(body: answered.body)
+        } catch {
+            return .refuse("the response is not well-formed JSON: \(error)")
+        }
+        let responseJob = scan.jobID
+        var schema = scan.schema
         var tables: [String] = []
         var sql: String?
         switch endpoint.name {
@@ -36,7 +39,7 @@ extension PolicyGate {
         default: // tabledata.list
             let table = endpoint.resource
             tables = [table]
-            if schemas[table] == nil, let fetched = SchemaField.fields(fromSchema: (await answered.tableSchema() as? [String: Any])?["schema"]) {
+            if schemas[table] == nil, let fetched = await answered.tableSchema() {
                 schemas[table] = fetched
             }
             schema = schemas[table].map { full in
@@ -48,7 +51,7 @@ extension PolicyGate {
         if let schema, let job = responseJob ?? endpoint.job, endpoint.name != "tabledata.list" {
             jobs[job, default: JobInfo()].schema = schema
         }
-        guard object?["rows"] != nil else { return .pass }
+        guard let rows = scan.rows else { return .pass }
         guard let schema else { return .refuse("the rows' schema is unknown, so they cannot be masked") }
         if let sql, let hidden = Self.maskedColumnHidden(sql: sql, schema: schema, tables: tables, masking: masking) {
             return .refuse("the query uses the masked column '\(hidden)' but does not return it under its own name, so its values "
@@ -57,7 +60,7 @@ extension PolicyGate {
         let plan = MaskingPlan(policy: masking, schema: schema, tables: tables)
         let masker = RowMasker(plan: plan, values: MaskedValue(hmacKey: hmacKey))
         do {
-            let (body, report) = try masker.mask(answered.body, schema: schema)
+            let (body, report) = try masker.mask(answered.body, rows: rows, schema: schema)
             let columns = report.columns.map { ["column": $0.column, "style": $0.style, "source": $0.source, "values": String($0.values)] }
             return .masked(body, report: ["tables": tables.joined(separator: ",")], columns: columns, rows: report.rows)
         } catch {

@@ -75,7 +75,9 @@ public struct AnsweredCall: Sendable {
     /// `selectedFields` of a tabledata.list call.
     public var selectedFields: [String]?
     /// Fetches the table's schema (tables.get through the upstream), for tabledata.list.
-    public var tableSchema: @Sendable () async -> Any?
+    public var tableSchema: @Sendable () async -> [SchemaField]?
+    /// The response scanned once by the gate (nil when it is not well-formed JSON).
+    public var scan: ResponseScan?
 }
 
 extension RequestPolicy {

@@ -1,4 +1,4 @@
-import Foundation
+import HrecPolicy
 
 /// What the journal notes about a BigQuery response: job id, rows returned, totals.
 struct ResponseSummary {
@@ -7,12 +7,12 @@ struct ResponseSummary {
     var totalRows: String?
     var bytesProcessed: String?
 
-    init(body: [UInt8]) {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return }
-        job = (object["jobReference"] as? [String: Any])?["jobId"] as? String
-        rows = (object["rows"] as? [Any])?.count
-        totalRows = object["totalRows"] as? String
-        bytesProcessed = object["totalBytesProcessed"] as? String
-            ?? ((object["statistics"] as? [String: Any])?["totalBytesProcessed"] as? String)
+    /// The summary of a scanned response; empty when the body was not well-formed JSON.
+    init(scan: ResponseScan?) {
+        guard let scan else { return }
+        job = scan.jobID
+        rows = scan.rowCount
+        totalRows = scan.totalRows
+        bytesProcessed = scan.totalBytesProcessed
     }
 }

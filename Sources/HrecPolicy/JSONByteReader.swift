@@ -27,7 +27,8 @@ struct JSONByteReader {
         return true
     }
 
-    /// Reads a string; returns the range of its content and whether it has escapes.
+    /// Reads a string, its escapes checked and no raw control characters in it; returns the range
+    /// of its content and whether it has escapes.
     mutating func readString() throws(MaskingError) -> (Range<Int>, Bool) {
         guard peek == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1
@@ -39,37 +40,27 @@ struct JSONByteReader {
                 position += 1
                 return (start..<position - 1, escaped)
             }
-            if byte == UInt8(ascii: "\\") { escaped = true; position += 2; continue }
+            if byte < 0x20 { throw error("control character in a string") }
+            if byte == UInt8(ascii: "\\") {
+                escaped = true
+                guard position + 1 < bytes.count else { break }
+                switch bytes[position + 1] {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    position += 2
+                case UInt8(ascii: "u"):
+                    guard position + 6 <= bytes.count, (2..<6).allSatisfy({ Self.isHexDigit(bytes[position + $0]) }) else {
+                        throw error("bad \\u escape in a string")
+                    }
+                    position += 6
+                default:
+                    throw error("bad escape in a string")
+                }
+                continue
+            }
             position += 1
         }
         throw error("unterminated string")
-    }
-
-    /// Skips any JSON value.
-    mutating func skipValue() throws(MaskingError) {
-        skipWhitespace()
-        guard let byte = peek else { throw error("unexpected end of JSON") }
-        switch byte {
-        case UInt8(ascii: "\""):
-            _ = try readString()
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            while position < bytes.count {
-                let current = bytes[position]
-                if current == UInt8(ascii: "\"") { _ = try readString(); continue }
-                if current == UInt8(ascii: "{") || current == UInt8(ascii: "[") { depth += 1 }
-                if current == UInt8(ascii: "}") || current == UInt8(ascii: "]") {
-                    depth -= 1
-                    if depth == 0 { position += 1; return }
-                }
-                position += 1
-            }
-            throw error("unterminated \(byte == UInt8(ascii: "{") ? "object" : "array")")
-        default:
-            let start = position
-            while position < bytes.count, !",}] \n\r\t".utf8.contains(bytes[position]) { position += 1 }
-            guard position > start else { throw error("expected a value") }
-        }
     }
 
     /// The byte range of the top-level member `name`'s value, or nil when absent.
@@ -90,7 +81,7 @@ struct JSONByteReader {
             position += 1
             skipWhitespace()
             let valueStart = position
-            try skipValue()
+            try validateValue(depth: 1)
             if Array(bytes[range]) == key { found = valueStart..<position }
         }
         return found

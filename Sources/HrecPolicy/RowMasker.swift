@@ -43,17 +43,29 @@ public struct RowMasker: Sendable {
     /// The masked body and what was masked.
     /// - Throws: `MaskingError` when the body is not a JSON object or its rows do not fit `schema`.
     public func mask(_ body: [UInt8], schema: [SchemaField]) throws(MaskingError) -> (body: [UInt8], report: MaskingReport) {
+        let rows = try body.withUnsafeBufferPointer { (input) throws(MaskingError) in
+            var reader = JSONByteReader(bytes: input)
+            return try reader.topLevelValue(named: "rows")
+        }
+        guard let rows else { return (body, MaskingReport()) }
+        return try mask(body, rows: rows, schema: schema)
+    }
+
+    /// The masked body and what was masked, with the rows already located (`ResponseScan.rows`):
+    /// one walk over the rows' bytes, everything before and after them copied.
+    /// - Throws: `MaskingError` when the rows do not fit `schema`.
+    public func mask(_ body: [UInt8], rows: Range<Int>, schema: [SchemaField]) throws(MaskingError) -> (body: [UInt8], report: MaskingReport) {
+        guard rows.lowerBound >= 0, rows.upperBound <= body.count else { throw MaskingError(offset: rows.lowerBound, reason: "rows out of bounds") }
         var report = MaskingReport()
         var output: [UInt8] = []
         try body.withUnsafeBufferPointer { (input) throws(MaskingError) in
-            var reader = JSONByteReader(bytes: input)
-            guard let rows = try reader.topLevelValue(named: "rows") else { return }
             if plan.isEmpty { return }
             var transform = Transform(plan: plan, values: values, input: input, fields: CompiledField.compile(schema, plan: plan))
             transform.output.reserveCapacity(body.count + body.count / 8)
             transform.output.append(contentsOf: input[0..<rows.lowerBound])
             var rowsReader = JSONByteReader(bytes: input, position: rows.lowerBound)
             try transform.rows(&rowsReader)
+            guard rowsReader.position == rows.upperBound else { throw rowsReader.error("unexpected bytes after the rows") }
             transform.output.append(contentsOf: input[rows.upperBound...])
             output = transform.output
             report = transform.report()
@@ -278,6 +290,7 @@ public struct RowMasker: Sendable {
             reader.skipWhitespace()
             guard reader.peek == UInt8(ascii: ":") else { throw reader.error("expected ':'") }
             reader.position += 1
+            reader.skipWhitespace()
             output.append(contentsOf: UnsafeBufferPointer(rebasing: input[p..<reader.position]))
         }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A field of a BigQuery schema (`{"name","type","mode","fields"}`), decoded at the edge.
 public struct SchemaField: Sendable, Equatable {
     public var name: String
@@ -18,19 +16,16 @@ public struct SchemaField: Sendable, Equatable {
 
     public var isRecord: Bool { type == "RECORD" || type == "STRUCT" }
 
-    /// Decodes `schema.fields` from a parsed JSON object; nil when it is not a schema.
-    public static func fields(fromSchema object: Any?) -> [SchemaField]? {
-        guard let schema = object as? [String: Any], let list = schema["fields"] as? [[String: Any]] else { return nil }
-        return decode(list)
-    }
-
-    static func decode(_ list: [[String: Any]]) -> [SchemaField]? {
+    /// Decodes `schema.fields` from a scanned value (`ResponseScan`); nil when it is not a
+    /// schema: a field without a string name or type, or a RECORD without its fields.
+    static func fields(fromSchema value: JSONByteReader.Value?) -> [SchemaField]? {
+        guard case let .array(list)? = value?["fields"] else { return nil }
         var result: [SchemaField] = []
         for item in list {
-            guard let name = item["name"] as? String, let type = item["type"] as? String else { return nil }
-            var field = SchemaField(name: name, type: type, repeated: (item["mode"] as? String)?.uppercased() == "REPEATED")
+            guard case .object = item, let name = item["name"]?.string, let type = item["type"]?.string else { return nil }
+            var field = SchemaField(name: name, type: type, repeated: item["mode"]?.string?.uppercased() == "REPEATED")
             if field.isRecord {
-                guard let nested = item["fields"] as? [[String: Any]], let children = decode(nested) else { return nil }
+                guard let children = fields(fromSchema: item) else { return nil }
                 field.fields = children
             }
             result.append(field)
