@@ -37,7 +37,7 @@ public struct Playback {
                 guard let value = Double(part), index == 0 || value < 60 else { return nil }
                 seconds = seconds * 60 + value
             }
-            return UInt64(seconds * 1_000_000)
+            return UInt64((seconds * 1_000_000).rounded())
         }
         var total = 0.0, number = ""
         for character in trimmed {
@@ -55,6 +55,6 @@ public struct Playback {
             guard let value = Double(number) else { return nil }
             total += value
         }
-        return total >= 0 ? UInt64(total * 1_000_000) : nil
+        return total >= 0 ? UInt64((total * 1_000_000).rounded()) : nil
     }
 }
