@@ -54,7 +54,8 @@ enum EventsPanelEntry {
         switch self {
         case let .access(access):
             let decision = (access.decision ?? "-").uppercased()
-            let what = access.sql.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? access.endpoint ?? access.type
+            let what = access.isNetwork ? "net.connect \(access.resources.joined(separator: ", "))"
+                : access.sql.map { $0.replacingOccurrences(of: "\n", with: " ") } ?? access.endpoint ?? access.type
             return "\(PlayerState.clock(access.time))  \(decision.padding(toLength: 7, withPad: " ", startingAt: 0)) \(access.principalEmail ?? "")  \(what)"
         case let .prompt(entry):
             return "\(PlayerState.clock(entry.time))  PROMPT  \(Self.flat(entry.prompt.text))\(Self.caveat(entry.prompt))"

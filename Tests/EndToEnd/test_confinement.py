@@ -230,3 +230,14 @@ curl -sS -x socks5h://127.0.0.1:3128 http://169.254.169.254/computeMetadata/v1/ 
                        ("www.denied.test", 80, "deny"), ("169.254.169.254", 80, "deny")], summary
     assert events[0]["bytesDown"] > len(BODY)
     allowed.shutdown()
+    # The player's events panel names each connection's host and port, with its decision.
+    from test_player import Tmux
+    tmux = Tmux(tmp_path, hrec_env, f"{HREC} play --paused {journal}", columns=120, rows=30)
+    try:
+        tmux.wait(lambda lines: any("❚❚" in line for line in lines), "the paused player")
+        tmux.keys("e")
+        lines = tmux.wait(lambda lines: any("net.connect www.denied.test:80" in line for line in lines), "the events panel")
+        assert any("DENY" in line and "net.connect www.denied.test:80" in line for line in lines)
+        assert any("ALLOW" in line and f"net.connect 127.0.0.1:{allowed_port}" in line for line in lines)
+    finally:
+        tmux.kill()
