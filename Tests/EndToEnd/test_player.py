@@ -314,7 +314,8 @@ def test_events_panel_and_event_jumps_through_a_real_gate_session(tmp_path, hrec
         assert instant == events[1][0]
 
         tmux.keys("e")
-        lines = tmux.wait(lambda l: any("queries and decisions" in x for x in l), "the events panel")
+        lines = tmux.wait(lambda l: any("queries and decisions" in x for x in l) and sum("DENY" in x for x in l) >= 4,
+                          "the events panel with its rows")
         denied = [x for x in lines if "DENY" in x]
         assert len(denied) >= 4 and any("DROP TABLE shop.customers" in x for x in denied)
         # select the first denied entry and open it

@@ -221,7 +221,8 @@ def test_the_player_steps_to_prompts_and_filters_its_events_panel(tmp_path, hrec
         assert abs(position(lines) - times[1]) <= 1
 
         tmux.keys("e")
-        lines = tmux.wait(lambda l: any("queries and decisions, prompts" in x for x in l), "the events panel")
+        lines = tmux.wait(lambda l: any("queries and decisions, prompts" in x for x in l)
+                          and any("PROMPT" in x and "first question" in x for x in l), "the events panel with its rows")
         assert [x for x in lines if "PROMPT" in x and "first question" in x]
         tmux.keys("f")
         tmux.wait(lambda l: any("queries and decisions only" in x for x in l) and any("(no queries" in x for x in l),
