@@ -11,8 +11,8 @@ public enum ConfinementProbe {
 
     /// - Throws: `ConfinementError.unavailable` naming the cause (bwrap missing, user namespaces
     ///   disabled, an AppArmor restriction: bubblewrap's own message).
-    public static func check(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfinementError) -> Tools {
-        guard let bwrap = findBwrap(environment: environment) else {
+    public static func check() throws(ConfinementError) -> Tools {
+        guard let bwrap = findBwrap() else {
             throw .unavailable("bubblewrap (bwrap) is not installed (Debian: apt-get install bubblewrap)")
         }
         guard let sandboxInit = findSandboxInit() else {
@@ -36,7 +36,8 @@ public enum ConfinementProbe {
         return Tools(bwrap: bwrap, sandboxInit: sandboxInit)
     }
 
-    static func findBwrap(environment: [String: String]) -> String? {
+    /// bwrap from the system's directories only: never from the person's PATH.
+    static func findBwrap() -> String? {
         let directories = ["/usr/bin", "/bin", "/usr/local/bin"]
         return directories.map { "\($0)/bwrap" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }

@@ -8,7 +8,7 @@ import Glibc
 /// The pipe on which `hrec-sandbox` reports the command's status: its write end becomes the
 /// sandbox's descriptor 3; hrec keeps the read end (both close-on-exec in hrec).
 final class SandboxReportPipe {
-    private let readEnd: FileDescriptor
+    private var readEnd: FileDescriptor?
     private(set) var writeEnd: FileDescriptor?
 
     init() throws(RecorderError) {
@@ -27,6 +27,11 @@ final class SandboxReportPipe {
     /// The report, once the sandbox has exited (reads to end of file); nil if it sent none.
     func read() -> SandboxReport? {
         closeWriteEnd()
+        guard let readEnd else { return nil }
+        defer {
+            readEnd.close()
+            self.readEnd = nil
+        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 256)
         while bytes.count < 4096 {
@@ -34,12 +39,12 @@ final class SandboxReportPipe {
             if count <= 0 { break }
             bytes += buffer[0..<count]
         }
-        readEnd.close()
         let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
         return SandboxReport(line: line)
     }
 
     deinit {
         writeEnd?.close()
+        readEnd?.close()
     }
 }
