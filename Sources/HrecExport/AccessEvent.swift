@@ -36,6 +36,10 @@ public struct AccessEvent: Sendable, Equatable {
     public var requestID: String?
     /// The policy digest a decision was made under.
     public var policyDigest: String?
+    /// The prompt the person submitted last before the call (`gate.request`'s `prompt`): its
+    /// number in the session and its text.
+    public var promptID: Int?
+    public var prompt: String?
 
     /// Reads the fields of `event` recorded at `time`; unknown or missing fields stay empty.
     public init(event: JournalEvent, time: UInt64) {
@@ -72,6 +76,8 @@ public struct AccessEvent: Sendable, Equatable {
         reason = fields.string("reason", "message", "decision.reason")
         requestID = fields.string("requestID", "requestId")
         policyDigest = fields.string("policyDigest")
+        promptID = fields.string("prompt.id").flatMap { Int($0) }
+        prompt = fields.string("prompt.text")
         if isNetwork, let host = fields.string("host"), let port = fields.string("port") {
             // net.connect: the destination is the resource, the bytes are both directions.
             endpoint = "net.connect"

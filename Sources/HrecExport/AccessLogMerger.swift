@@ -50,6 +50,10 @@ public struct AccessLogMerger {
         merged.maskedColumns = base.maskedColumns.isEmpty ? later.maskedColumns : base.maskedColumns
         merged.reason = base.reason ?? later.reason
         merged.policyDigest = base.policyDigest ?? later.policyDigest
+        if base.prompt == nil {
+            merged.promptID = later.promptID
+            merged.prompt = later.prompt
+        }
         return merged
     }
 }

@@ -36,7 +36,7 @@ public struct AccessLogEncoder: SessionEncoder {
     /// The columns, in order.
     public static let columns = ["time", "principal_email", "subject", "client_ip", "session_id", "endpoint",
                                  "resources", "statement_kind", "decision", "rule", "approvers", "bytes", "rows",
-                                 "masked_columns"]
+                                 "masked_columns", "prompt_id", "prompt"]
 
     public init() {}
 
@@ -62,6 +62,6 @@ public struct AccessLogEncoder: SessionEncoder {
          event.resources.joined(separator: ";"), event.statementKind ?? "", event.decision ?? "",
          event.ruleIDs.joined(separator: ";"), event.approvers.joined(separator: ";"),
          event.bytes.map(String.init) ?? "", event.rows.map(String.init) ?? "",
-         event.maskedColumns.joined(separator: ";")]
+         event.maskedColumns.joined(separator: ";"), event.promptID.map(String.init) ?? "", event.prompt ?? ""]
     }
 }

@@ -7,7 +7,7 @@ struct EvidenceTables {
     var approvals = CSVTable(columns: ["time", "session_id", "principal_email", "approvers", "rule", "resources",
                                        "statement_kind", "decision", "event_type"])
     var denials = CSVTable(columns: ["time", "session_id", "principal_email", "client_ip", "resources",
-                                     "statement_kind", "rule", "reason", "sql"])
+                                     "statement_kind", "rule", "reason", "sql", "prompt"])
     /// What people typed into the agents: one row per `prompt` event.
     var prompts = CSVTable(columns: ["time", "session_id", "user", "text", "complete", "uncertain", "pastes"])
     var masking = CSVTable(columns: ["time", "session_id", "principal_email", "resources", "masked_columns", "rule", "rows"])
@@ -55,7 +55,8 @@ struct EvidenceTables {
                 accessLog.append([time, principal, event.subject ?? "", event.clientIP ?? "", s.sessionID, event.endpoint ?? "",
                        resources, event.statementKind ?? "", event.decision ?? "", rules,
                        event.approvers.joined(separator: ";"), event.bytes.map(String.init) ?? "",
-                       event.rows.map(String.init) ?? "", event.maskedColumns.joined(separator: ";")])
+                       event.rows.map(String.init) ?? "", event.maskedColumns.joined(separator: ";"),
+                       event.promptID.map(String.init) ?? "", event.prompt ?? ""])
             }
             if event.isApproval {
                 approvals.append([time, s.sessionID, principal, event.approvers.joined(separator: ";"), rules, resources,
@@ -63,7 +64,7 @@ struct EvidenceTables {
             }
             if event.decision == "deny" {
                 denials.append([time, s.sessionID, principal, event.clientIP ?? "", resources, event.statementKind ?? "",
-                                rules, event.reason ?? "", event.sql ?? ""])
+                                rules, event.reason ?? "", event.sql ?? "", event.prompt ?? ""])
             }
             if !event.maskedColumns.isEmpty {
                 masking.append([time, s.sessionID, principal, resources, event.maskedColumns.joined(separator: ";"), rules,

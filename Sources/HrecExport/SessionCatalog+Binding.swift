@@ -54,8 +54,9 @@ extension SessionCatalog {
             }
         }
         guard found else { return nil }
-        try database.query("SELECT time, source, text FROM texts WHERE path = ? ORDER BY rowid", [.text(path)]) { row in
-            hmac.update(data: Data("\(row.integer(0))\u{1f}\(row.text(1))\u{1f}\(row.text(2))\u{1e}".utf8))
+        try database.query("SELECT time, source, text, prompt FROM texts WHERE path = ? ORDER BY rowid", [.text(path)]) { row in
+            let prompt = row.optionalInteger(3) == nil ? "N" : "V" + row.text(3)
+            hmac.update(data: Data("\(row.integer(0))\u{1f}\(row.text(1))\u{1f}\(row.text(2))\u{1f}\(prompt)\u{1e}".utf8))
         }
         return Hex.encode(Array(hmac.finalize()))
     }

@@ -28,10 +28,12 @@ public final class SessionCatalog {
         public var time: UInt64
         public var source: SessionText.Source
         public var text: String
+        /// For SQL: the prompt that preceded the call.
+        public var prompt: String?
     }
 
     /// Bumped whenever the tables below change; an index of another version is rebuilt.
-    static let schemaVersion = 5
+    static let schemaVersion = 6
     let database: SQLiteDatabase
     let key: SymmetricKey?
 
@@ -54,7 +56,7 @@ public final class SessionCatalog {
                   truncated INTEGER, policy_digest TEXT, error TEXT, net_denied INTEGER, unconfined INTEGER, prompts INTEGER,
                   chain_head TEXT, mac TEXT);
                 CREATE INDEX sessions_started ON sessions(started);
-                CREATE TABLE texts (path TEXT, time INTEGER, source TEXT, text TEXT);
+                CREATE TABLE texts (path TEXT, time INTEGER, source TEXT, text TEXT, prompt TEXT);
                 CREATE INDEX texts_path ON texts(path);
                 PRAGMA user_version = \(Self.schemaVersion);
                 """)
@@ -136,8 +138,9 @@ public final class SessionCatalog {
                   s.policyDigest.map { .text($0) } ?? .null, .integer(s.netDenied ? 1 : 0), .integer(s.unconfined ? 1 : 0),
                   .integer(Int64(s.promptCount)), .text(chainHead)])
         for text in digest.texts {
-            try database.query("INSERT INTO texts VALUES (?, ?, ?, ?)",
-                               [.text(path), .integer(Int64(text.time)), .text(text.source.rawValue), .text(text.text)])
+            try database.query("INSERT INTO texts VALUES (?, ?, ?, ?, ?)",
+                               [.text(path), .integer(Int64(text.time)), .text(text.source.rawValue), .text(text.text),
+                                text.prompt.map { .text($0) } ?? .null])
         }
         try seal(path: path)
     }
@@ -162,12 +165,13 @@ public final class SessionCatalog {
         let sessions = Dictionary(uniqueKeysWithValues: try self.sessions(matching: filter).map { ($0.path, $0) })
         var hits: [Hit] = []
         try database.query("""
-            SELECT texts.path, time, source, text FROM texts JOIN sessions USING (path)
+            SELECT texts.path, time, source, text, prompt FROM texts JOIN sessions USING (path)
             WHERE instr(lower(text), lower(?)) > 0 ORDER BY sessions.started, texts.path, time
             """, [.text(pattern)]) { row in
             guard let session = sessions[row.text(0)], let source = SessionText.Source(rawValue: row.text(2)),
                   sources.contains(source) else { return }
-            hits.append(Hit(session: session, time: UInt64(row.integer(1)), source: source, text: row.text(3)))
+            hits.append(Hit(session: session, time: UInt64(row.integer(1)), source: source, text: row.text(3),
+                            prompt: row.optionalInteger(4) == nil ? nil : row.text(4)))
         }
         return hits
     }

@@ -57,6 +57,8 @@ public struct SessionText: Sendable, Equatable {
     public var time: UInt64
     public var source: Source
     public var text: String
+    /// For SQL: the prompt the person submitted last before the call, as the gate recorded it.
+    public var prompt: String?
 }
 
 /// A `prompt` event and its time on the session's timeline (µs).
@@ -104,7 +106,7 @@ public struct JournalDigest: Sendable {
                     }
                     let access = AccessEvent(event: event, time: record.time)
                     if access.isAccess || access.isApproval { events += merger.add(access) }
-                    if let sql = access.sql { texts.append(SessionText(time: record.time, source: .sql, text: sql)) }
+                    if let sql = access.sql { texts.append(SessionText(time: record.time, source: .sql, text: sql, prompt: access.prompt)) }
                     texts.append(SessionText(time: record.time, source: .event, text: Self.eventText(event)))
                 case let .marker(label):
                     texts.append(SessionText(time: record.time, source: .event, text: label))

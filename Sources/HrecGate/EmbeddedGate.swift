@@ -32,14 +32,14 @@ public final class EmbeddedGate: Sendable {
     ///   - advertisedHost: the address the command's client is given for the gate (in a sandbox,
     ///     the loopback address its relay listens on; the port is the gate's own).
     public static func start(identity: GateIdentity, identityTokenFile: String?, upstreamURL: String, credential: UpstreamCredential,
-                             project: String?, sink: any RecordSink, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil,
+                             project: String?, sink: any RecordSink, lastPrompt: LastPrompt? = nil, policy: any RequestPolicy = AllowAll(), dryRuns: Bool? = nil,
                              session: String? = nil, journal: String? = nil, directory given: URL? = nil,
                              credentialEnvironment: [String: String] = [:], advertisedHost: String = "127.0.0.1") async throws -> EmbeddedGate {
         let directory = try given ?? makePrivateDirectory()
         let socket = directory.appendingPathComponent("gate.sock").path
         let server: GateServer
         do {
-            server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink),
+            server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink, lastPrompt: lastPrompt),
                                                 upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns,
                                                 unixSocket: socket, credentialEnvironment: credentialEnvironment)
         } catch {

@@ -46,6 +46,9 @@ public enum GateEvents {
         public var parameters: JSONValue?
         public var defaultDataset: String?
         public var dryRun: Bool?
+        /// The prompt the person submitted last before this call in the recorded session
+        /// (absent for the standalone gate, or before the first prompt).
+        public var prompt: LastPrompt.Reference?
     }
 
     /// `gate.response`: what the agent received for that call.

@@ -19,10 +19,14 @@ public actor GateJournals {
     private var sweeper: Task<Void, Never>?
     /// Seconds without calls after which a client session's journal is closed.
     public let idleTimeout: TimeInterval
+    /// The recorded session's last prompt (embedded mode); nil for the standalone gate, which
+    /// sees no keys.
+    public nonisolated let lastPrompt: LastPrompt?
 
-    /// Everything into one sink (embedded mode).
-    public init(sink: any RecordSink) {
+    /// Everything into one sink (embedded mode); `lastPrompt` is the session's prompt tracker.
+    public init(sink: any RecordSink, lastPrompt: LastPrompt? = nil) {
         shared = sink
+        self.lastPrompt = lastPrompt
         directory = nil
         signer = nil
         hrecVersion = ""
@@ -32,6 +36,7 @@ public actor GateJournals {
     /// One journal per client session under `directory` (standalone mode).
     public init(directory: URL, signer: JournalSigner, hrecVersion: String, idleTimeout: TimeInterval = 300) {
         shared = nil
+        lastPrompt = nil
         self.directory = directory
         self.signer = signer
         self.hrecVersion = hrecVersion

@@ -88,7 +88,7 @@ public struct GateResponder: HTTPResponder {
         let clientIP = context.clientIP
         let userAgent = request.headers[.userAgent]
         var event = GateEvents.Request(requestID: requestID, principal: session.map { GateEvents.Principal($0.identity) }, clientIP: clientIP,
-                                       userAgent: userAgent, method: method, path: path)
+                                       userAgent: userAgent, method: method, path: path, prompt: journals.lastPrompt?.current)
 
         guard let endpoint = BigQueryEndpoint.parse(method: method, path: path) else {
             let error = BigQueryError.accessDenied("\(method) \(path) is not part of the BigQuery API this gate forwards")

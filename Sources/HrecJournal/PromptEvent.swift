@@ -18,6 +18,9 @@ public struct PromptEvent: Codable, Sendable, Equatable {
     public var uncertain: [String]?
     /// How many bracketed-paste blocks went into the line (absent when none).
     public var pastes: Int?
+    /// The prompt's number in its session, from 1 (the gate's events refer to it; absent in
+    /// journals written before prompts were numbered).
+    public var id: Int?
 
     public init(text: String, uncertain: [String] = [], pastes: Int = 0) {
         self.text = text

@@ -276,6 +276,9 @@ public final class Player {
 
     func accessDetailLines(_ access: AccessEvent) -> [String] {
         var lines = ["at       \(PlayerState.clock(access.time, exact: true))", "type     \(access.type)"]
+        if let prompt = access.prompt {
+            lines.append("prompt   \(access.promptID.map { "#\($0) " } ?? "")\(prompt.replacingOccurrences(of: "\n", with: "⏎"))")
+        }
         if let who = access.principalEmail { lines.append("who      \(who)") }
         if let endpoint = access.endpoint { lines.append("endpoint \(endpoint)") }
         if let decision = access.decision { lines.append("decision \(decision.uppercased())") }

@@ -55,6 +55,8 @@ public final class RecordingSession: @unchecked Sendable {
     public let journalURL: URL
     /// The sink producers other than the pty (the embedded gate) append to.
     public let sink: JournalAppender
+    /// The prompt submitted last (the embedded gate stamps it on each request).
+    public let lastPrompt = LastPrompt()
     private var options: Options
     private var closing: (@Sendable () -> Void)?
     private let terminal: OuterTerminal?
@@ -148,7 +150,8 @@ public final class RecordingSession: @unchecked Sendable {
         let relay: SessionRelay
         do {
             relay = try SessionRelay(child: child, sink: sink, terminal: terminal,
-                                 inputFilter: InputFilter(recordInput: options.recordInput, passwordPrompt: passwordPrompt))
+                                 inputFilter: InputFilter(recordInput: options.recordInput, passwordPrompt: passwordPrompt),
+                                 lastPrompt: lastPrompt)
         } catch {
             terminal?.restore()
             child.send(SIGHUP)

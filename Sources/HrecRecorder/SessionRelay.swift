@@ -14,6 +14,8 @@ final class SessionRelay {
     private let input: FileDescriptor
     private let output: FileDescriptor
     private var inputFilter: InputFilter
+    /// Numbers each prompt and tells the embedded gate which one came last.
+    private let lastPrompt: LastPrompt
     private let signals: SignalPipe
     private var pendingInput: [UInt8] = []
     private var inputOpen = true
@@ -29,13 +31,14 @@ final class SessionRelay {
     /// Since when the relay is paused, and why.
     private var pause: (since: UInt64, reason: String)?
 
-    init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, inputFilter: InputFilter,
+    init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, inputFilter: InputFilter, lastPrompt: LastPrompt = LastPrompt(),
          input: FileDescriptor = FileDescriptor(rawValue: STDIN_FILENO),
          output: FileDescriptor = FileDescriptor(rawValue: STDOUT_FILENO)) throws(RecorderError) {
         self.child = child
         self.sink = sink
         self.terminal = terminal
         self.inputFilter = inputFilter
+        self.lastPrompt = lastPrompt
         self.input = input
         self.output = output
         signals = try SignalPipe(signals: [SIGWINCH, SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT])
@@ -148,7 +151,7 @@ final class SessionRelay {
             switch action {
             case let .record(bytes): sink.append(.input(bytes))
             case let .redact(length, reason): sink.append(.redaction(Redaction(stream: "input", reason: reason, length: UInt64(length))))
-            case let .prompt(prompt): sink.append(.event(prompt.journalEvent))
+            case let .prompt(prompt): lastPrompt.submit(prompt) { sink.append(.event($0.journalEvent)) }
             }
         }
         pendingInput += chunk

@@ -116,6 +116,7 @@ struct RunCommand: AsyncParsableCommand {
                     identity: identityMode, identityTokenFile: gate.identityToken,
                     upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
+                    lastPrompt: session.lastPrompt,
                     policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
                     session: session.sessionID.description, journal: session.journalURL.path,
                     directory: directory, credentialEnvironment: credentialEnvironment,

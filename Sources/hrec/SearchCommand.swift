@@ -51,13 +51,15 @@ struct SearchCommand: ParsableCommand {
             let seconds = String(format: "%.3f", Double(millis) / 1000)
             let replay = "hrec play \(Self.shellQuote(hit.session.path)) --at \(seconds)s"
             if json {
-                let object: [String: Any] = ["path": hit.session.path, "sessionID": hit.session.sessionID,
+                var object: [String: Any] = ["path": hit.session.path, "sessionID": hit.session.sessionID,
                                              "time": Double(hit.time) / 1_000_000, "source": hit.source.rawValue,
                                              "text": hit.text, "replay": replay]
+                if let prompt = hit.prompt { object["prompt"] = prompt }
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print("\(hit.session.sessionID.prefix(12))  \(Duration.text(millis * 1000))  \(hit.source.rawValue)  \(hit.text.prefix(160))")
+                if let prompt = hit.prompt { print("    after prompt: \(prompt.replacingOccurrences(of: "\n", with: "⏎").prefix(160))") }
                 print("    \(replay)")
             }
         }
