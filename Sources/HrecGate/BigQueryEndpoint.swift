@@ -19,10 +19,12 @@ public struct BigQueryEndpoint: Sendable, Equatable {
     /// Returns nil for anything outside the supported surface.
     public static func parse(method: String, path: String) -> BigQueryEndpoint? {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        // The media upload endpoint: POST /upload/bigquery/v2/projects/{p}/jobs (a load job with its data).
+        // The media upload endpoint: POST /upload/bigquery/v2/projects/{p}/jobs (a load job with its
+        // data, or the start of a resumable upload), and PUT to it with an upload id (a resumable
+        // upload's data).
         if parts.count == 6, parts[0] == "upload", parts[1] == "bigquery", parts[2] == "v2", parts[3] == "projects", parts[5] == "jobs",
-           method == "POST", !parts[4].isEmpty, !parts[4].contains("..") {
-            return BigQueryEndpoint(name: "jobs.upload", project: parts[4])
+           method == "POST" || method == "PUT", !parts[4].isEmpty, !parts[4].contains("..") {
+            return BigQueryEndpoint(name: method == "POST" ? "jobs.upload" : "jobs.upload.data", project: parts[4])
         }
         guard parts.count >= 4, parts[0] == "bigquery", parts[1] == "v2", parts[2] == "projects" else { return nil }
         guard parts.allSatisfy({ !$0.isEmpty && !$0.contains("..") }) else { return nil }

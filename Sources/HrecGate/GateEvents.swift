@@ -49,6 +49,9 @@ public enum GateEvents {
         /// The prompt the person submitted last before this call in the recorded session
         /// (absent for the standalone gate, or before the first prompt).
         public var prompt: LastPrompt.Reference?
+        /// A resumable upload's data request: the gate's upload id and the `Content-Range`.
+        public var uploadID: String?
+        public var contentRange: String?
     }
 
     /// `gate.response`: what the agent received for that call.

@@ -46,6 +46,8 @@ public struct GateResponder: HTTPResponder {
     let desk: ApprovalDesk
     /// Body and query limits, and the memory budget all requests share.
     let budget: RequestBudget
+    /// Resumable uploads started through the gate.
+    let uploads = ResumableUploads()
 
     public func respond(to request: Request, context: GateRequestContext) async throws -> Response {
         let started = SessionClock.monotonicMicros()
@@ -102,6 +104,9 @@ public struct GateResponder: HTTPResponder {
         guard let session else {
             let error = BigQueryError.accessDenied("the request has no valid hrec gate token (authenticate through the gate's /v1/token)")
             return refuse(error, event: event, sink: sink, started: started)
+        }
+        if endpoint.name == "jobs.upload.data", let sink {
+            return await uploadData(request, endpoint: endpoint, session: session, event: event, sink: sink, started: started)
         }
         // Bounded: the body's size is reserved from the gate's memory budget before it is read.
         let bodyLimit = budget.limits.maxBodyBytes
@@ -190,6 +195,15 @@ public struct GateResponder: HTTPResponder {
             return answer(error: failure, requestID: requestID, reason: "\(error)", sink: sink, started: started)
         }
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
+        if endpoint.name == "jobs.upload", let location = response.location {
+            // A resumable upload's session URL is the gate's own: the data must come through it.
+            guard let own = resumableLocation(location, request: request, call: call) else {
+                let error = BigQueryError.accessDenied("hrec cannot hand out this upload's session URL, so the upload is refused")
+                return answer(error: error, requestID: requestID, reason: "upstream upload URL \(location) not on the upstream", sink: sink,
+                              started: started)
+            }
+            response.location = own
+        }
         let selected = request.uri.queryParameters.get("selectedFields").map { $0.split(separator: ",").map(String.init) }
         let responder = self
         let scan = try? ResponseScan(body: response.body)
@@ -220,6 +234,7 @@ public struct GateResponder: HTTPResponder {
         append(type: "gate.response", event, to: sink)
         var headerFields = HTTPFields()
         headerFields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
+        if let location = response.location, endpoint.name == "jobs.upload" { headerFields[.location] = location }
         return Response(status: .init(code: response.status), headers: headerFields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
     }
 

@@ -6,14 +6,16 @@ import Foundation
 /// (`JobRequest`); the data parts follow. The boundary is the one the Content-Type header names,
 /// as the upstream reads it (a body's own first line could name another).
 public enum UploadRequest {
-    /// The JSON metadata of a multipart upload.
-    /// - Throws: `BigQueryError.accessDenied` when the upload is not a multipart upload whose first
-    ///   part can be read (resumable uploads are refused: their data would go to an upload URL
-    ///   the gate does not hand out).
+    /// The JSON metadata of a multipart upload, or the body that starts a resumable upload
+    /// (the metadata alone; the data follows in PUTs to the session URL, which the gate hands out
+    /// as its own: `ResumableUploads`).
+    /// - Throws: `BigQueryError.accessDenied` when the upload is neither a multipart upload whose
+    ///   first part can be read nor the start of a resumable upload.
     public static func metadata(body: [UInt8], contentType: String?, uploadType: String?) throws(BigQueryError) -> [UInt8] {
+        if uploadType == "resumable" { return body }
         guard uploadType == "multipart" else {
             throw .accessDenied("uploadType \(uploadType ?? "(none)") is not supported through the gate; "
-                                + "uploads up to the gate's size limit go as multipart (files under 5 MB), or load from Cloud Storage")
+                                + "use multipart or resumable, or load from Cloud Storage")
         }
         guard let contentType, contentType.lowercased().hasPrefix("multipart/related"),
               let boundary = boundary(contentType), !boundary.isEmpty else {

@@ -6,15 +6,19 @@ public struct UpstreamResponse: Sendable {
     public var status: Int
     public var contentType: String?
     public var body: [UInt8]
+    /// The `Location` header (a resumable upload's session URL).
+    public var location: String?
+    /// The `Range` header (a resumable upload's progress, with status 308).
+    public var range: String?
 }
 
 /// Talks to the upstream over libcurl. Each worker thread keeps its own easy handle, so
 /// connections are reused; blocking `curl_easy_perform` never runs on the concurrency pool.
 public final class UpstreamClient: Sendable {
     public let baseURL: String
-    private let workers: UpstreamWorkerPool
-    private let timeoutMillis: Int
-    private let connectTimeoutMillis: Int
+    let workers: UpstreamWorkerPool
+    let timeoutMillis: Int
+    let connectTimeoutMillis: Int
 
     /// - Parameters:
     ///   - baseURL: e.g. `https://bigquery.googleapis.com` or `http://127.0.0.1:9050`.
@@ -43,23 +47,6 @@ public final class UpstreamClient: Sendable {
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var status = 0
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let sink: hrec_curl_sink = { data, size, count, context in
-            let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
-            let length = size * count
-            if let data { collector.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
-            return length
-        }
-        let headerSink: hrec_curl_sink = { data, size, count, context in
-            let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
-            let length = size * count
-            if let data {
-                let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-                if line.lowercased().hasPrefix("content-type:") {
-                    collector.contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespacesAndNewlines)
-                }
-            }
-            return length
-        }
         let cHeaders = headers.map { strdup($0) } + [nil]
         defer { cHeaders.forEach { free($0) } }
         let result: CURLcode = cHeaders.withUnsafeBufferPointer { headerPointer in
@@ -67,23 +54,54 @@ public final class UpstreamClient: Sendable {
                 (body ?? []).withUnsafeBufferPointer { bodyPointer in
                     bodyPointer.withMemoryRebound(to: CChar.self) { bodyChars in
                         hrec_curl_perform(handle, method, url, rebound.baseAddress, body == nil ? nil : bodyChars.baseAddress,
-                                          bodyChars.count, timeout, connectTimeout, sink, headerSink, context, &status, &errorBuffer)
+                                          bodyChars.count, timeout, connectTimeout, ResponseCollector.bodySink,
+                                          ResponseCollector.headerSink, context, &status, &errorBuffer)
                     }
                 }
             }
         }
-        guard result == CURLE_OK else {
-            let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw GateError.upstream(message.isEmpty ? String(cString: curl_easy_strerror(result)) : message)
-        }
-        return UpstreamResponse(status: status, contentType: collector.contentType, body: collector.body)
+        return try collector.response(result: result, status: status, errorBuffer: errorBuffer)
     }
 }
 
 /// Accumulates one response inside curl's callbacks (one exchange, one thread).
-private final class ResponseCollector {
+final class ResponseCollector {
     var body: [UInt8] = []
     var contentType: String?
+    var location: String?
+    var range: String?
+
+    static let bodySink: hrec_curl_sink = { data, size, count, context in
+        let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
+        let length = size * count
+        if let data { collector.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
+        return length
+    }
+
+    static let headerSink: hrec_curl_sink = { data, size, count, context in
+        let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
+        let length = size * count
+        guard let data else { return length }
+        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
+        guard let colon = line.firstIndex(of: ":") else { return length }
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        switch line[..<colon].lowercased() {
+        case "content-type": collector.contentType = value
+        case "location": collector.location = value
+        case "range": collector.range = value
+        default: break
+        }
+        return length
+    }
+
+    /// The response, or `GateError.upstream` naming curl's error.
+    func response(result: CURLcode, status: Int, errorBuffer: [CChar]) throws -> UpstreamResponse {
+        guard result == CURLE_OK else {
+            let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw GateError.upstream(message.isEmpty ? String(cString: curl_easy_strerror(result)) : message)
+        }
+        return UpstreamResponse(status: status, contentType: contentType, body: body, location: location, range: range)
+    }
 }
 
 /// A fixed set of threads, each owning a curl easy handle, taking jobs from a queue.

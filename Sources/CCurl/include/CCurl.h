@@ -16,4 +16,16 @@ CURLcode hrec_curl_perform(CURL *handle, const char *method, const char *url, co
                            hrec_curl_sink body_sink, hrec_curl_sink header_sink, void *context,
                            long *status, char *error_buffer);
 
+/// Supplies request bytes (up to size * count), like curl_read_callback: 0 at the end,
+/// CURL_READFUNC_ABORT to abort the transfer.
+typedef size_t (*hrec_curl_source)(char *buffer, size_t size, size_t count, void *context);
+
+/// Like `hrec_curl_perform`, with the request body streamed from `source` (`length` bytes, or -1
+/// when unknown: chunked), never held whole.
+CURLcode hrec_curl_perform_upload(CURL *handle, const char *method, const char *url, const char *const *headers,
+                                  hrec_curl_source source, void *source_context, long long length,
+                                  long timeout_ms, long connect_timeout_ms,
+                                  hrec_curl_sink body_sink, hrec_curl_sink header_sink, void *context,
+                                  long *status, char *error_buffer);
+
 #endif
