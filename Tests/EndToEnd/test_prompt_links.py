@@ -5,13 +5,17 @@ the prompt submitted last before it."""
 import csv
 import io
 import json
+import os
+import re
 import sys
 import time
 
 import pexpect
+import pytest
 
 import hrec_journal
 from conftest import HREC, ROOT, hrec
+from test_player import Tmux
 from test_policy import policy_file
 
 AGENTS = ROOT / "Tests" / "EndToEnd" / "agents"
@@ -26,7 +30,11 @@ def typed(child, text):
     child.send("\r")
 
 
-def test_each_query_carries_the_prompt_before_it(tmp_path, hrec_env, emulator):
+@pytest.fixture(scope="module")
+def prompted(tmp_path_factory, emulator):
+    """One recorded session: two prompts typed, three queries run; (journal, env, tmp_path)."""
+    tmp_path = tmp_path_factory.mktemp("prompted")
+    hrec_env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"), TERM="xterm-256color")
     journal = tmp_path / "sessions" / "prompted.hrec"
     journal.parent.mkdir()
     child = pexpect.spawn(HREC, ["run", "-q", "--policy", str(policy_file(tmp_path, emulator)),
@@ -43,7 +51,11 @@ def test_each_query_carries_the_prompt_before_it(tmp_path, hrec_env, emulator):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0, child.before
+    return journal, hrec_env, tmp_path
 
+
+def test_each_query_carries_the_prompt_before_it(prompted):
+    journal, hrec_env, tmp_path = prompted
     events = hrec_journal.json_records(hrec_journal.read(journal), "event")
     prompts = [e for e in events if e["type"] == "prompt"]
     assert [(p["id"], p["text"]) for p in prompts] == [(1, FIRST), (2, SECOND), (3, "quit")]
@@ -82,3 +94,23 @@ def test_each_query_carries_the_prompt_before_it(tmp_path, hrec_env, emulator):
     found = [json.loads(line) for line in hits.stdout.decode().splitlines()]
     assert [(h["text"], h["prompt"]) for h in found] == [
         ("SELECT COUNT(*) AS n FROM shop.big", SECOND), ("SELECT MIN(id) AS first FROM shop.big", SECOND)]
+
+
+def test_the_players_query_details_name_the_prompt(prompted):
+    journal, hrec_env, tmp_path = prompted
+    tmux = Tmux(tmp_path, hrec_env, f"{HREC} play --paused {journal}", columns=140, rows=40)
+    try:
+        tmux.keys("e")
+        tmux.wait(lambda l: any("queries and decisions" in x for x in l), "the events panel")
+        tmux.keys("f")  # queries only
+        lines = tmux.wait(lambda l: any("queries and decisions only" in x for x in l) and any("MIN(id)" in x for x in l),
+                          "the queries panel with its rows")
+        rows = [x for x in lines if re.search(r"\d:\d\d\.\d{3}  (ALLOW|DENY|REVIEW|-)", x)]
+        for _ in range(next(i for i, x in enumerate(rows) if "MIN(id)" in x)):
+            tmux.keys("Down")
+        tmux.keys("Enter")
+        lines = tmux.wait(lambda l: any(x.strip().startswith("prompt   #") or "│prompt   #" in x for x in l), "the query details")
+        text = "\n".join(lines)
+        assert f"prompt   #2 {SECOND}" in text and "SELECT MIN(id) AS first FROM shop.big" in text
+    finally:
+        tmux.kill()
