@@ -226,7 +226,12 @@ int main(int argc, char **argv) {
         for (int r = 0; r < relay_count; r++) fds[n++] = (struct pollfd){ .fd = relays[r].listener, .events = POLLIN };
         int first_pair = n, polled_pairs = pair_count;
         for (int k = 0; k < polled_pairs; k++)
-            for (int i = 0; i < 2; i++) fds[n++] = (struct pollfd){ .fd = pairs[k].fds[i], .events = wanted(&pairs[k], i) };
+            for (int i = 0; i < 2; i++) {
+                /* A socket with nothing wanted is left out (fd -1): poll reports POLLHUP whatever
+                   the events asked, and a hung-up peer whose bytes cannot move yet would spin. */
+                short events = wanted(&pairs[k], i);
+                fds[n++] = (struct pollfd){ .fd = events ? pairs[k].fds[i] : -1, .events = events };
+            }
         if (poll(fds, (nfds_t)n, -1) < 0 && errno != EINTR) die("poll");
 
         for (int k = polled_pairs - 1; k >= 0; k--) {

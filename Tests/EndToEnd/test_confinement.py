@@ -241,3 +241,31 @@ curl -sS -x socks5h://127.0.0.1:3128 http://169.254.169.254/computeMetadata/v1/ 
         assert any("ALLOW" in line and f"net.connect 127.0.0.1:{allowed_port}" in line for line in lines)
     finally:
         tmux.kill()
+
+
+def test_a_client_that_hangs_up_with_bytes_in_flight_does_not_spin_the_relay(tmp_path, hrec_env):
+    # A server that greets and never reads: the tunnel's buffers fill all the way back to the
+    # sandbox's relay, then the client hangs up with the greeting unread (a reset). The relay
+    # must wait for the bytes it holds to drain or fail, not spin on POLLHUP.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    held = []
+
+    def greet_and_never_read():
+        connection, _ = server.accept()
+        held.append(connection)
+        time.sleep(0.5)
+        connection.sendall(b"hello\n" * 100)
+    threading.Thread(target=greet_and_never_read, daemon=True).start()
+    port = server.getsockname()[1]
+    config = tmp_path / "gate.yaml"
+    config.write_text(f'network:\n  default: deny\n  allow: ["127.0.0.1:{port}"]\n')
+    result = hrec("run", "-q", "--no-gate", "--gate-config", str(config), "--journal", str(tmp_path / "hangup.hrec"), "--",
+                  sys.executable, str(AGENTS / "hangup_agent.py"), str(port), env=hrec_env, timeout=60)
+    out = result.stdout.decode()
+    assert result.returncode == 0, out + result.stderr.decode()
+    assert "CONNECT HTTP/1.1 200" in out and "BLOCKED True" in out, out
+    cpu = float(out.split("RELAY_CPU ")[1].split()[0])
+    assert cpu < 0.3, f"hrec-sandbox used {cpu} s of CPU in 2 s while a hung-up client's bytes waited"
+    server.close()
