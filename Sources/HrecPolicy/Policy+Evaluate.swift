@@ -56,7 +56,10 @@ extension Policy {
                 messageFromDefault = false
                 // A byte limit applied for want of an estimate says so, not what the rule says of large scans.
                 let unestimated = rule.minBytes.map { "no byte estimate available (fail closed; the rule's limit is \($0) bytes)" }
-                let why = reason.contains("no byte estimate available") ? unestimated : nil
+                var why = reason.contains("no byte estimate available") ? unestimated : nil
+                if let marker = reason.range(of: Self.unresolvedMarker) {
+                    why = "the statement's columns could not be resolved, so the rule applies (fail closed): " + reason[marker.upperBound...]
+                }
                 switch strongest {
                 case .deny: message = "rule \(rule.id): \(why ?? rule.message ?? "denied")"
                 case .review:
@@ -131,6 +134,13 @@ extension Policy {
                 // Unknown estimate: a limit that refuses or holds applies (fail closed); one that allows does not.
                 guard rule.action != .allow else { return .skips }
                 reasons.append("no byte estimate available (limit \(minimum))")
+            }
+        }
+        if rule.hasColumnConditions {
+            switch matchColumns(rule, statement: statement, request: request) {
+            case let .holds(columnReasons): reasons += columnReasons
+            case .fails: return .skips
+            case let .outside(why): return .outside(why)
             }
         }
         return .applies(reasons.isEmpty ? "matches everything" : reasons.joined(separator: ", "))
