@@ -2,29 +2,42 @@ import HrecPolicy
 import Synchronization
 
 /// The schemas of tables the gate has fetched (tables.get through its own credential), keyed
-/// `project.dataset.table`. A miss calls `fetch`; a schema once fetched is kept for the gate's
-/// life (a column added later is seen after a restart). A failed fetch is not kept: the next
-/// decision asks again, and meanwhile the columns stay unresolved (rules on them fail closed).
+/// `project.dataset.table`, for the policy's rules on columns. A miss, or an entry older than
+/// `lifetime`, calls `fetch`: a column added upstream is seen within that time. A failed fetch
+/// is not kept: the next decision asks again, and meanwhile the columns stay unresolved (rules
+/// on them fail closed).
 public final class TableSchemaCache: Sendable {
-    private let schemas = Mutex<[String: [SchemaField]]>([:])
-    /// At most this many tables are kept (a flood of distinct names cannot grow the gate's memory without bound).
-    let capacity: Int
-
-    public init(capacity: Int = 4096) {
-        self.capacity = capacity
+    private struct Entry {
+        var fields: [SchemaField]
+        var fetched: ContinuousClock.Instant
     }
 
-    /// The schema of `table` (`project.dataset.table`): cached, or fetched with `fetch` and kept.
+    private let entries = Mutex<[String: Entry]>([:])
+    /// At most this many tables are kept (a flood of distinct names cannot grow the gate's memory without bound).
+    let capacity: Int
+    let lifetime: Duration
+
+    public init(capacity: Int = 4096, lifetime: Duration = .seconds(60)) {
+        self.capacity = capacity
+        self.lifetime = lifetime
+    }
+
+    /// The schema of `table` (`project.dataset.table`): cached and fresh, or fetched with `fetch`
+    /// and kept; nil when it is neither (no lock is held while fetching).
     public func schema(_ table: String, fetch: @Sendable () async -> [SchemaField]?) async -> [SchemaField]? {
-        if let cached = schemas.withLock({ $0[table] }) { return cached }
+        let now = ContinuousClock.now
+        if let cached = entries.withLock({ $0[table] }), now - cached.fetched < lifetime { return cached.fields }
         guard let fetched = await fetch() else { return nil }
-        schemas.withLock { cache in
-            if cache.count >= capacity, cache[table] == nil, let victim = cache.keys.first { cache[victim] = nil }
-            cache[table] = fetched
+        entries.withLock { cache in
+            if cache.count >= capacity, cache[table] == nil {
+                // Full: the stalest entry makes room.
+                if let victim = cache.min(by: { $0.value.fetched < $1.value.fetched })?.key { cache[victim] = nil }
+            }
+            cache[table] = Entry(fields: fetched, fetched: ContinuousClock.now)
         }
         return fetched
     }
 
     /// How many tables are cached.
-    public var count: Int { schemas.withLock { $0.count } }
+    public var count: Int { entries.withLock { $0.count } }
 }
