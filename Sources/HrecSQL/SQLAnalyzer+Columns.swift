@@ -35,9 +35,16 @@ extension SQLAnalyzer {
         let ctes = cteNames(tokens[...])
         let items = fromItems(in: tokens[...])
         for item in items { scope.add(item.table, name: item.start..<item.end, aliasAfter: item.end, in: tokens) }
+        var insertsRows = false
         if ["INSERT", "UPDATE", "DELETE", "MERGE"].contains(statement.kind), let (target, end) = writeTarget(tokens) {
             scope.add(target, name: targetStart(tokens)..<end, aliasAfter: end, in: tokens)
-            if Self.writesEveryColumn(statement.kind, tokens, targetEnd: end) { usage.writesAll.insert(target) }
+            insertsRows = Self.writesEveryColumn(statement.kind, tokens, targetEnd: end)
+            if insertsRows { usage.writesAll.insert(target) }
+        }
+        // Outside FROM lists, a table feeds a function whole (`ML.PREDICT(MODEL m, TABLE t)`, a
+        // dataset's table function), or MERGE's `INSERT ROW` copies the whole source row.
+        for item in items where item.opener == nil && (insertsRows || !(item.start > 0 && tokens[item.start - 1].isKeyword("USING"))) {
+            usage.addStar([item.table])
         }
         var index = 0
         while index < tokens.count {
@@ -78,13 +85,17 @@ extension SQLAnalyzer {
                 index = end
                 continue
             }
-            let qualified = scope.qualifiers[parts[0].uppercased()]
             let (after, except) = starred ? Self.exceptList(tokens, after: end) : (end, [])
-            if let qualified, parts.count == 1 {
-                usage.addStar(qualified, except: except)  // `c` or `c.*`: the whole row
-            } else if let qualified {
-                usage.references.append(ColumnReference(path: Array(parts.dropFirst()), tables: qualified.sorted()))
-            } else if parts.count > 1 {
+            // Any part may be a table's name or alias (`c.ssn`, `` `shop.customers`.ssn ``): what follows it is its column.
+            for (position, part) in parts.enumerated() {
+                guard let qualified = scope.qualifiers[part.uppercased()] else { continue }
+                if position == parts.count - 1 {
+                    usage.addStar(qualified, except: except)  // `c` or `c.*`: the whole row
+                } else {
+                    usage.references.append(ColumnReference(path: Array(parts[(position + 1)...]), tables: qualified.sorted()))
+                }
+            }
+            if parts.count > 1, scope.qualifiers[parts[0].uppercased()] == nil {
                 // An unknown qualifier (a CTE, subquery or UNNEST alias, or one hrec did not see): the rest is read as a column of any table.
                 usage.references.append(ColumnReference(path: Array(parts.dropFirst()), tables: everyTable))
             }
@@ -162,20 +173,46 @@ struct ColumnScope {
     var qualifiers: [String: Set<TableRef>] = [:]
     var skipped: Set<Int> = []
 
-    /// Words that end a FROM item rather than alias it.
+    /// Non-reserved words that follow a FROM item without being its alias.
     static let notAliases: Set<String> = ["TABLESAMPLE", "PIVOT", "UNPIVOT", "FOR", "WITH", "OPTIONS", "SET", "VALUES", "ROW", "DEFAULT"]
 
+    /// Words that end a FROM item: what follows them is no alias of it.
+    static let itemEnds: Set<String> = SQLAnalyzer.fromClauseEnds.union([
+        "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "ON", "USING", "SET", "WHEN", "VALUES", "SELECT", "PIVOT", "UNPIVOT",
+        "MATCHED", "THEN", "WITH",
+    ])
+
+    /// Records `table`, named by the tokens `name`, and its alias: the word right after the name
+    /// (`FROM t c`, `FROM t AS c`), or after `AS`, a `)` or a literal further on before the item
+    /// ends (`FROM t FOR SYSTEM_TIME AS OF CURRENT_TIMESTAMP() AS c`, `TABLESAMPLE SYSTEM (10 PERCENT) c`).
+    /// Taking a word for an alias that is not one only attributes more.
     mutating func add(_ table: TableRef, name: Range<Int>, aliasAfter end: Int, in tokens: [SQLToken]) {
         skipped.formUnion(name)
         if let last = table.table.split(separator: ".").last { qualifiers[last.uppercased(), default: []].insert(table) }
+        var depth = 0
         var position = end
-        if position < tokens.count, tokens[position].isKeyword("AS") { position += 1 }
-        guard position < tokens.count else { return }
-        let token = tokens[position]
+        while position < tokens.count {
+            let token = tokens[position]
+            if token.kind == .openParen { depth += 1 } else if token.kind == .closeParen {
+                depth -= 1
+                if depth < 0 { return }
+            } else if depth == 0 {
+                if token.kind == .comma || token.kind == .semicolon || Self.itemEnds.contains(token.keyword ?? "") { return }
+                let previous = tokens[position - 1]
+                let follows = position == end || previous.isKeyword("AS") || previous.kind == .closeParen
+                    || previous.kind == .string || previous.kind == .number
+                if follows, isAlias(token) {
+                    qualifiers[token.text.uppercased(), default: []].insert(table)
+                    skipped.insert(position)
+                }
+            }
+            position += 1
+        }
+    }
+
+    private func isAlias(_ token: SQLToken) -> Bool {
         let word = token.keyword ?? ""
-        guard token.kind == .quotedIdentifier || (token.kind == .word && !SQLAnalyzer.reservedWords.contains(word)
-                                                  && !SQLAnalyzer.clauseWords.contains(word) && !Self.notAliases.contains(word)) else { return }
-        qualifiers[token.text.uppercased(), default: []].insert(table)
-        skipped.formUnion(end...position)
+        return token.kind == .quotedIdentifier || (token.kind == .word && !SQLAnalyzer.reservedWords.contains(word)
+                                                   && !SQLAnalyzer.clauseWords.contains(word) && !Self.notAliases.contains(word))
     }
 }
