@@ -19,7 +19,7 @@ default: deny
 default_message: not allowed for agents
 rules:
   - id: read-shop
-    match: {kinds: [SELECT], reads: ["*.shop.*"]}
+    match: {kinds: [SELECT, LIST_ROWS, GET_TABLE], reads: ["*.shop.*"]}
     action: allow
 """
 
@@ -101,7 +101,7 @@ def test_columns_deny_refuses_every_way_of_reading_ssn_and_allows_the_rest(tmp_p
     allowed = "SELECT id, name FROM shop.customers ORDER BY id"
     masked = "SELECT name, email FROM shop.customers"
     unknown = "SELECT id FROM shop.no_such_table"
-    lines, events = run(tmp_path, emulator, "columns", COLUMN_POLICY, *refused, allowed, masked, unknown)
+    lines, events = run(tmp_path, emulator, "columns", COLUMN_POLICY, *refused, allowed, masked, unknown, "LIST_ROWS shop.customers")
 
     for number, sql in enumerate(refused):
         seen, event = lines[number], decision(events, sql)
@@ -127,6 +127,12 @@ def test_columns_deny_refuses_every_way_of_reading_ssn_and_allows_the_rest(tmp_p
     assert seen.startswith("Forbidden: ") and "could not be resolved" in seen and "no schema for test-proj.shop.no_such_table" in seen, seen
     assert event["action"] == "deny" and "no-ssn" in event["rules"], event
     assert event["statements"][0]["unresolvedColumns"] == ["no schema for test-proj.shop.no_such_table (the upstream did not give one)"]
+
+    # tabledata.list reads every column without SQL: the ssn rule refuses it too.
+    seen = lines[len(refused) + 3]
+    assert seen.startswith("Forbidden: ") and "rule no-ssn: social security numbers are not for agents" in seen, seen
+    listed = [e for e in events if e["type"] == "policy.decision" and e["endpoint"] == "tabledata.list"]
+    assert listed and listed[0]["action"] == "deny" and listed[0]["statements"][0]["stars"] == [CUSTOMERS], listed
 
 
 def test_policy_explain_prints_the_resolved_columns_and_the_condition_each_rule_met(tmp_path):

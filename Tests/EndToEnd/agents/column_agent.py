@@ -1,5 +1,5 @@
 """An agent that runs each argument as a query with the official client, printing one line per
-query: `CASE n: ALLOWED <rows as JSON>`, `CASE n: Forbidden: <message>` or `CASE n: ERROR ...`."""
+query (or `LIST_ROWS table`): `CASE n: ALLOWED <rows as JSON>`, `CASE n: Forbidden: <message>` or `CASE n: ERROR ...`."""
 import json
 import sys
 
@@ -9,7 +9,9 @@ from google.cloud import bigquery
 client = bigquery.Client()
 for number, sql in enumerate(sys.argv[1:]):
     try:
-        rows = [dict(row.items()) for row in client.query(sql).result()]
+        # `LIST_ROWS table`: tabledata.list, the rows without SQL.
+        result = client.list_rows(sql.split()[1]) if sql.startswith("LIST_ROWS ") else client.query(sql).result()
+        rows = [dict(row.items()) for row in result]
         print(f"CASE {number}: ALLOWED {json.dumps(rows, default=str)}", flush=True)
     except exceptions.Forbidden as error:
         message = error.message.splitlines()[0]
