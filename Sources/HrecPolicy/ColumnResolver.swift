@@ -21,10 +21,16 @@ public enum ColumnResolver {
             let except = usage.writesAll.contains(table) ? [] : usage.excepted[table] ?? []
             resolved.columns.formUnion(everyColumn(of: table, fields.filter { !except.contains($0.name.uppercased()) }))
         }
-        for reference in usage.references {
+        // Upper-cased top-level names of each table, looked up once per distinct reference.
+        var names: [TableRef: [String: SchemaField]] = [:]
+        for reference in Set(usage.references) {
             for table in reference.tables {
                 guard let fields = schema(table) else { continue }
-                resolved.columns.formUnion(columns(named: reference.path, in: table, fields))
+                if names[table] == nil {
+                    names[table] = Dictionary(fields.map { ($0.name.uppercased(), $0) }, uniquingKeysWith: { first, _ in first })
+                }
+                guard let first = reference.path.first, let field = names[table]?[first.uppercased()] else { continue }
+                resolved.columns.formUnion(columns(named: reference.path.dropFirst(), under: field, in: table))
             }
         }
         for table in missing.sorted() {
@@ -35,21 +41,19 @@ public enum ColumnResolver {
         return resolved
     }
 
-    /// The column `path` names in `table` (matched without case, as BigQuery does, as deep as
-    /// the schema goes: a JSON column's keys stop at the column) and every field under it.
-    static func columns(named path: [String], in table: TableRef, _ fields: [SchemaField]) -> [ColumnName] {
-        var level = fields
-        var matched: [String] = []
-        var field: SchemaField?
+    /// The column `field` of `table` and, along `path`, its nested field (matched without case,
+    /// as BigQuery does, as deep as the schema goes: a JSON column's keys stop at the column),
+    /// with every field under it.
+    static func columns(named path: ArraySlice<String>, under field: SchemaField, in table: TableRef) -> [ColumnName] {
+        var matched = [field.name]
+        var current = field
         for part in path {
-            guard let next = level.first(where: { $0.name.equalsIgnoringCase(part) }) else { break }
+            guard let next = current.fields.first(where: { $0.name.equalsIgnoringCase(part) }) else { break }
             matched.append(next.name)
-            field = next
-            level = next.fields
+            current = next
         }
-        guard let field else { return [] }
         let prefix = matched.joined(separator: ".")
-        return [ColumnName(table: table, path: prefix)] + everyColumn(of: table, field.fields, prefix: prefix)
+        return [ColumnName(table: table, path: prefix)] + everyColumn(of: table, current.fields, prefix: prefix)
     }
 
     /// Every column and nested field of `fields`.

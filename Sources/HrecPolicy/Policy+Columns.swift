@@ -14,14 +14,12 @@ extension Policy {
     /// The marker of a reason given when columns cannot be resolved (the decision's message quotes what follows it).
     static let unresolvedMarker = "columns unresolved (fail closed): "
 
-    /// Whether the column conditions of `rule` hold for `statement`, its columns resolved through
-    /// `request.schemas`. Columns and stars count only on tables inside the rule's table globs, when
+    /// Whether the column conditions of `rule` hold for a statement whose columns are `resolved`. Columns and stars count only on tables inside the rule's table globs, when
     /// it has any. For `deny` and `review`, one matching column or star is enough, and columns that
     /// cannot be resolved make the conditions hold (fail closed, like `min_bytes` without an
     /// estimate). For `allow`, every column read or written must lie inside `columns`, and
     /// unresolved columns keep the rule from applying.
-    func matchColumns(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest) -> ColumnOutcome {
-        let resolved = ColumnResolver.resolve(statement.columnUsage, schemas: request.schemas)
+    func matchColumns(_ rule: Rule, resolved: ResolvedColumns) -> ColumnOutcome {
         let territory = rule.tables + rule.reads + rule.writes
         let inTerritory = { (table: TableRef) in territory.isEmpty || Self.table(table, touches: territory) }
         let columns = resolved.columns.filter { inTerritory($0.table) }.sorted()

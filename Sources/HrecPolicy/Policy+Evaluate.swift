@@ -25,8 +25,10 @@ extension Policy {
             }
             var statementMatches: [(Rule, String)] = []
             var statementOutside: [RuleMatch] = []
+            // Columns are resolved once per statement, and only when a rule looks at them.
+            let columns = hasColumnConditions ? ColumnResolver.resolve(statement.columnUsage, schemas: request.schemas) : nil
             for rule in rules {
-                switch match(rule, statement: statement, request: request) {
+                switch match(rule, statement: statement, request: request, columns: columns) {
                 case let .applies(reason): statementMatches.append((rule, reason))
                 case let .outside(reason):
                     statementOutside.append(RuleMatch(rule: rule.id, action: rule.action.rawValue, statement: index, reason: reason))
@@ -88,7 +90,7 @@ extension Policy {
     /// given must cover all the tables of its sort (at least one). A wildcard table
     /// (`shop.cust*`) is inside a glob only when every table it can name is, and touches a glob
     /// when any can.
-    func match(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest) -> RuleOutcome {
+    func match(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest, columns: ResolvedColumns?) -> RuleOutcome {
         var reasons: [String] = []
         if !rule.kinds.isEmpty {
             guard Glob.any(rule.kinds, match: statement.kind) else { return .skips }
@@ -137,7 +139,8 @@ extension Policy {
             }
         }
         if rule.hasColumnConditions {
-            switch matchColumns(rule, statement: statement, request: request) {
+            let resolved = columns ?? ColumnResolver.resolve(statement.columnUsage, schemas: request.schemas)
+            switch matchColumns(rule, resolved: resolved) {
             case let .holds(columnReasons): reasons += columnReasons
             case .fails: return .skips
             case let .outside(why): return .outside(why)

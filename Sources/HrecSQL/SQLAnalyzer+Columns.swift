@@ -46,13 +46,14 @@ extension SQLAnalyzer {
         for item in items where item.opener == nil && (insertsRows || !(item.start > 0 && tokens[item.start - 1].isKeyword("USING"))) {
             usage.addStar([item.table])
         }
+        var stars: [(Int, Set<String>)] = []  // each bare `*` and the names it excepts
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
             if token.kind == .symbol && token.text == "*", index > 0, !scope.skipped.contains(index),
                tokens[index - 1].kind == .comma || Self.starIntroducers.contains(tokens[index - 1].keyword ?? "") {
                 let (after, except) = Self.exceptList(tokens, after: index + 1)
-                usage.addStar(fromTables(ofStarAt: index, tokens: tokens, items: items), except: except)
+                stars.append((index, except))
                 index = after
                 continue
             }
@@ -103,27 +104,37 @@ extension SQLAnalyzer {
             usage.references.append(ColumnReference(path: parts, tables: everyTable))
             index = after
         }
+        // A bare `*` selects the tables listed directly in its SELECT's FROM (a CTE or subquery
+        // there adds nothing: its own columns are counted where it selects them).
+        let froms = Self.fromKeywords(ofStarsAt: stars.map(\.0), in: tokens)
+        for (star, except) in stars {
+            guard let from = froms[star] else { continue }
+            usage.addStar(Set(items.filter { $0.opener == from }.map(\.table)), except: except)
+        }
         return usage
     }
 
-    /// The tables listed directly in the FROM clause of the SELECT whose `*` is at `star`
-    /// (a CTE or subquery there adds nothing: its own columns are counted where it selects them).
-    private func fromTables(ofStarAt star: Int, tokens: [SQLToken], items: [FromItem]) -> Set<TableRef> {
-        var depth = 0
-        var index = star + 1
-        while index < tokens.count {
-            let token = tokens[index]
-            if token.kind == .openParen { depth += 1 } else if token.kind == .closeParen {
-                depth -= 1
-                if depth < 0 { break }
-            } else if depth == 0, token.isKeyword("FROM") {
-                return Set(items.filter { $0.opener == index }.map(\.table))
-            } else if depth == 0, token.isKeyword("SELECT") {
-                break
+    /// For each `*` at `stars`, the index of the FROM keyword of its SELECT (at its own paren
+    /// depth, before another SELECT starts there), in one pass over `tokens`.
+    static func fromKeywords(ofStarsAt stars: [Int], in tokens: [SQLToken]) -> [Int: Int] {
+        let starSet = Set(stars)
+        var result: [Int: Int] = [:]
+        var pending: [[Int]] = [[]]  // per open paren depth: the stars waiting for their FROM
+        for (index, token) in tokens.enumerated() {
+            if token.kind == .openParen {
+                pending.append([])
+            } else if token.kind == .closeParen {
+                if pending.count > 1 { pending.removeLast() }
+            } else if starSet.contains(index) {
+                pending[pending.count - 1].append(index)
+            } else if token.isKeyword("FROM") {
+                for star in pending[pending.count - 1] { result[star] = index }
+                pending[pending.count - 1] = []
+            } else if token.isKeyword("SELECT") {
+                pending[pending.count - 1] = []
             }
-            index += 1
         }
-        return []
+        return result
     }
 
     /// After a `*` ending before `index`: the index after its `EXCEPT (a, b)` list and the

@@ -16,6 +16,8 @@ extension SQLAnalyzer {
         var depth = 0
         var fromDepths: [Int] = []  // paren depths at which a FROM list is open
         var openers: [Int] = []  // the FROM keyword of each open list
+        var parens: [Int] = []  // the index of each open parenthesis
+        let array = Array(tokens)  // paths are read from it (one copy, not one per item)
         var index = tokens.startIndex
         while index < tokens.endIndex {
             let token = tokens[index]
@@ -24,8 +26,10 @@ extension SQLAnalyzer {
             switch token.kind {
             case .openParen:
                 depth += 1
+                parens.append(index - 1)
             case .closeParen:
                 depth -= 1
+                _ = parens.popLast()
                 while let last = fromDepths.last, last > depth { fromDepths.removeLast(); openers.removeLast() }
             case .comma:
                 if fromDepths.last == depth { item = index }
@@ -34,7 +38,9 @@ extension SQLAnalyzer {
                 if Self.fromClauseEnds.contains(word) {
                     while let last = fromDepths.last, last >= depth { fromDepths.removeLast(); openers.removeLast() }
                 }
-                if word == "FROM" && !insideExtract(tokens, before: index - 1) {
+                // Not the FROM of EXTRACT(YEAR FROM d).
+                let inExtract = parens.last.map { $0 > tokens.startIndex && tokens[$0 - 1].isKeyword("EXTRACT") } ?? false
+                if word == "FROM" && !inExtract {
                     fromDepths.append(depth)
                     openers.append(index - 1)
                     item = index
@@ -61,7 +67,7 @@ extension SQLAnalyzer {
                 openers += Array(repeating: openers.last ?? -1, count: opened)
             }
             let opener = (token.kind == .comma || token.isKeyword("FROM") || token.isKeyword("JOIN") || opened > 0) ? openers.last : nil
-            guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex, target: true) else { continue }
+            guard let (table, end) = path(in: array, at: position - tokens.startIndex, offsetBase: tokens.startIndex, target: true) else { continue }
             if end < tokens.endIndex, tokens[end].kind == .openParen {
                 // A table-valued function: one of the dataset's (a read of it) or a built-in one.
                 if tokens[position].isKeyword("EXTERNAL_QUERY") && end == position + 1 {
@@ -112,23 +118,6 @@ extension SQLAnalyzer {
                     "EXTERNAL_OBJECT_TRANSFORM", "GENERATE_ARRAY"].contains(words[0])
         }
         return words.count == 2 && (words[0] == "ML" || words[0] == "AI") && name.allSatisfy { $0.kind != .quotedIdentifier }
-    }
-
-    /// Whether the token at `position` sits directly inside `EXTRACT(` (as in `EXTRACT(YEAR FROM d)`).
-    func insideExtract(_ tokens: ArraySlice<SQLToken>, before position: Int) -> Bool {
-        var depth = 0
-        var index = position - 1
-        while index >= tokens.startIndex {
-            switch tokens[index].kind {
-            case .closeParen: depth += 1
-            case .openParen:
-                if depth == 0 { return index > tokens.startIndex && tokens[index - 1].isKeyword("EXTRACT") }
-                depth -= 1
-            default: break
-            }
-            index -= 1
-        }
-        return false
     }
 
     private func pathWasQualified(_ tokens: ArraySlice<SQLToken>, _ position: Int) -> Bool {

@@ -117,3 +117,24 @@ let columnCases: [ColumnCase] = [
         #expect(StatementAnalysis(kind: "CREATE_TABLE", writes: [table]).columnUsage == ColumnUsage())
     }
 }
+
+@Suite struct ColumnUsageScaleTests {
+    /// Statements near the gate's 1 MiB query limit, built to make a quadratic analysis crawl:
+    /// 150,000 stars, 60,000 qualified names, 8,000 aliased subqueries.
+    static let statements = [
+        "SELECT " + Array(repeating: "*", count: 150_000).joined(separator: ", ") + " FROM shop.customers",
+        "SELECT " + (0..<60_000).map { "c.col\($0 % 50)" }.joined(separator: ", ") + " FROM shop.customers c JOIN shop.orders o ON o.cid = c.id",
+        (0..<8_000).map { "SELECT ssn, id FROM shop.customers t\($0) WHERE t\($0).id > \($0)" }.joined(separator: " UNION ALL "),
+    ]
+
+    @Test(arguments: statements.indices)
+    func largeStatementsAreAnalysedQuickly(_ index: Int) throws {
+        let sql = Self.statements[index]
+        let clock = ContinuousClock()
+        var usage = ColumnUsage()
+        let elapsed = try clock.measure { usage = try SQLAnalyzer(defaultProject: "p").analyze(sql).statements[0].columnUsage }
+        #expect(elapsed < .seconds(15), "statement \(index), \(sql.utf8.count) bytes, took \(elapsed)")
+        #expect(!usage.stars.isEmpty || !usage.references.isEmpty)
+        print("column analysis of statement \(index), \(sql.utf8.count) bytes: \(elapsed)")
+    }
+}
