@@ -1,6 +1,7 @@
 import Foundation
 import HrecJournal
 import HrecPolicy
+import HrecSQL
 import Hummingbird
 import Logging
 import NIOCore
@@ -38,6 +39,8 @@ public struct GateResponder: HTTPResponder {
     let authorizer: UpstreamAuthorizer
     let policy: any RequestPolicy
     let logger: Logger
+    /// Table schemas fetched for rules on columns.
+    let schemaCache = TableSchemaCache()
     /// Bytes of each response body kept in the journal.
     let responseBodyCap: Int
     /// Whether the upstream's dry run is asked for before allowing a query.
@@ -153,7 +156,8 @@ public struct GateResponder: HTTPResponder {
         }
         switch await policy.decide(GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: dryRun,
                                             requestID: requestID, body: body, contentType: request.headers[.contentType],
-                                            uploadType: request.uri.queryParameters.get("uploadType")), sink: sink) {
+                                            uploadType: request.uri.queryParameters.get("uploadType"),
+                                            tableSchema: { await responder.cachedTableSchema($0) }), sink: sink) {
         case let .deny(message, rules):
             let error = BigQueryError.accessDenied(message)
             return answer(error: error, requestID: requestID, reason: "denied by \(rules.joined(separator: ", "))", sink: sink, started: started)
@@ -267,6 +271,18 @@ public struct GateResponder: HTTPResponder {
         guard let response = try? await upstream.send(method: "GET", pathAndQuery: "/bigquery/v2/projects/\(project)/datasets/\(dataset)/tables/\(table)",
                                                       headers: headers, body: nil), response.status == 200 else { return nil }
         return try? ResponseScan(body: response.body).schema
+    }
+
+    /// The schema of `table` for the policy's column rules, from the cache or tables.get. Each
+    /// name part is percent-encoded (a table name from the SQL never steers the upstream path).
+    func cachedTableSchema(_ table: TableRef) async -> [SchemaField]? {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_:"))
+        let parts = [table.project, table.dataset, table.table].map { $0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "" }
+        guard !parts.contains(""), !table.table.contains("*") else { return nil }
+        let responder = self
+        return await schemaCache.schema(table.description) {
+            await responder.tableSchema(project: parts[0], dataset: parts[1], table: parts[2])
+        }
     }
 
     /// `masking.applied`: which columns were masked, how, and how many values (never the values).

@@ -59,6 +59,7 @@ public actor PolicyGate: RequestPolicy {
         }
         let decision: PolicyDecision
         var estimate: UInt64?
+        var schemas: [TableRef: [SchemaField]] = [:]
         if let refusal {
             decision = PolicyDecision(action: .deny, matches: [RuleMatch(rule: "hrec:fail-closed", action: "deny", statement: 0, reason: refusal)],
                                       message: refusal, maximumBytesBilled: nil)
@@ -66,6 +67,7 @@ public actor PolicyGate: RequestPolicy {
             var request = PolicyRequest(email: call.identity.email, subject: call.identity.subject, groups: call.identity.groups,
                                         statements: statements)
             request.estimatePending = true
+            await fetchSchemas(into: &request, call: call)
             var evaluated = policy.evaluate(request)
             request.estimatePending = false
             // What we would allow is checked again with the upstream's dry run, taking the stricter
@@ -80,14 +82,16 @@ public actor PolicyGate: RequestPolicy {
                     }
                 }
                 request.estimatedBytes = dryRun.totalBytesProcessed
+                await fetchSchemas(into: &request, call: call)
                 evaluated = policy.evaluate(request)
                 statements = request.statements
             } else if evaluated.action == .allow {
                 evaluated = policy.evaluate(request)  // no estimate: byte limits that refuse or hold apply
             }
             decision = evaluated
+            schemas = request.schemas
         }
-        record(decision, statements: statements, endpoint: endpoint.name, estimate: estimate, requestID: call.requestID, sink: sink)
+        record(decision, statements: statements, schemas: schemas, endpoint: endpoint.name, estimate: estimate, requestID: call.requestID, sink: sink)
         switch decision.action {
         case .allow: return .allow(maximumBytesBilled: decision.maximumBytesBilled)
         case .deny: return .deny(message: decision.message, rules: decision.decidingRules)
@@ -107,12 +111,33 @@ public actor PolicyGate: RequestPolicy {
         return parts.count == 3 ? TableRef(project: parts[0], dataset: parts[1], table: parts[2]) : nil
     }
 
-    private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], endpoint: String, estimate: UInt64?, requestID: String, sink: (any RecordSink)?) {
+    /// At most this many tables' schemas are fetched for one decision; the columns of any more stay unresolved (fail closed).
+    static let schemaFetchLimit = 32
+
+    /// Adds the schemas of the tables the statements use to `request`, when some rule needs them
+    /// (no upstream call otherwise). A schema the upstream does not give is left out: the columns
+    /// of statements using that table stay unresolved, and rules on columns fail closed.
+    private func fetchSchemas(into request: inout PolicyRequest, call: GateCall) async {
+        guard policy.needsSchemas else { return }
+        let tables = request.statements.reduce(into: Set<TableRef>()) { $0.formUnion($1.columnUsage.tables) }
+        for table in tables.sorted().prefix(Self.schemaFetchLimit) where request.schemas[table] == nil {
+            if let fields = await call.tableSchema(table) { request.schemas[table] = fields }
+        }
+    }
+
+    private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], schemas: [TableRef: [SchemaField]], endpoint: String,
+                        estimate: UInt64?, requestID: String, sink: (any RecordSink)?) {
         guard let sink else { return }
+        let columnRules = policy.hasColumnConditions
         let event = DecisionEvent(
             requestID: requestID, endpoint: endpoint, action: decision.action.rawValue, message: decision.message, rules: decision.decidingRules,
             matches: decision.matches, maximumBytesBilled: decision.maximumBytesBilled.map(String.init),
-            statements: statements.map { .init(kind: $0.kind, reads: $0.reads.map(\.description).sorted(), writes: $0.writes.map(\.description).sorted()) },
+            statements: statements.map { statement in
+                var entry = DecisionEvent.Statement(kind: statement.kind, reads: statement.reads.map(\.description).sorted(),
+                                                    writes: statement.writes.map(\.description).sorted())
+                if columnRules { entry.resolve(statement, schemas: schemas, withColumns: policy.needsSchemas) }
+                return entry
+            },
             estimatedBytes: estimate.map(String.init), policyDigest: policy.digest)
         if let journalEvent = try? JournalEvent(type: "policy.decision", payload: event) { sink.append(event: journalEvent) }
     }
@@ -123,6 +148,20 @@ public actor PolicyGate: RequestPolicy {
             var kind: String
             var reads: [String]
             var writes: [String]
+            /// When the policy has rules on columns: the columns used, the tables selected whole, and why columns are unresolved.
+            var columns: [String]?
+            var stars: [String]?
+            var unresolvedColumns: [String]?
+
+            /// Fills in the statement's stars, and (`withColumns`: schemas were fetched) its columns.
+            mutating func resolve(_ statement: StatementAnalysis, schemas: [TableRef: [SchemaField]], withColumns: Bool) {
+                let resolved = ColumnResolver.resolve(statement.columnUsage, schemas: schemas)
+                stars = resolved.stars.map(\.description).sorted()
+                let unresolved = withColumns ? resolved.unresolved : resolved.starUnresolved
+                unresolvedColumns = unresolved.isEmpty ? nil : unresolved
+                guard withColumns else { return }
+                columns = resolved.columns.map(\.description).sorted()
+            }
         }
 
         var requestID: String

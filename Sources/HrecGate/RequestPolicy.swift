@@ -1,5 +1,6 @@
 import HrecJournal
 import HrecPolicy
+import HrecSQL
 
 /// A BigQuery call, as the policy sees it.
 public struct GateCall: Sendable {
@@ -17,6 +18,9 @@ public struct GateCall: Sendable {
     /// The request's Content-Type and `uploadType` (for the media upload endpoint).
     public var contentType: String?
     public var uploadType: String?
+    /// The schema of a table (tables.get through the gate's credential, cached), for rules on
+    /// columns; nil when the upstream cannot give it (the columns then stay unresolved).
+    public var tableSchema: @Sendable (TableRef) async -> [SchemaField]? = { _ in nil }
 }
 
 /// A request the policy holds for approval, with what approvers need to see.

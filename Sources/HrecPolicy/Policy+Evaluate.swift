@@ -25,8 +25,10 @@ extension Policy {
             }
             var statementMatches: [(Rule, String)] = []
             var statementOutside: [RuleMatch] = []
+            // Columns are resolved once per statement, and only when a rule looks at them.
+            let columns = hasColumnConditions ? ColumnResolver.resolve(statement.columnUsage, schemas: request.schemas) : nil
             for rule in rules {
-                switch match(rule, statement: statement, request: request) {
+                switch match(rule, statement: statement, request: request, columns: columns) {
                 case let .applies(reason): statementMatches.append((rule, reason))
                 case let .outside(reason):
                     statementOutside.append(RuleMatch(rule: rule.id, action: rule.action.rawValue, statement: index, reason: reason))
@@ -56,7 +58,10 @@ extension Policy {
                 messageFromDefault = false
                 // A byte limit applied for want of an estimate says so, not what the rule says of large scans.
                 let unestimated = rule.minBytes.map { "no byte estimate available (fail closed; the rule's limit is \($0) bytes)" }
-                let why = reason.contains("no byte estimate available") ? unestimated : nil
+                var why = reason.contains("no byte estimate available") ? unestimated : nil
+                if let marker = reason.range(of: Self.unresolvedMarker) {
+                    why = "the statement's columns could not be resolved, so the rule applies (fail closed): " + reason[marker.upperBound...]
+                }
                 switch strongest {
                 case .deny: message = "rule \(rule.id): \(why ?? rule.message ?? "denied")"
                 case .review:
@@ -85,7 +90,7 @@ extension Policy {
     /// given must cover all the tables of its sort (at least one). A wildcard table
     /// (`shop.cust*`) is inside a glob only when every table it can name is, and touches a glob
     /// when any can.
-    func match(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest) -> RuleOutcome {
+    func match(_ rule: Rule, statement: StatementAnalysis, request: PolicyRequest, columns: ResolvedColumns?) -> RuleOutcome {
         var reasons: [String] = []
         if !rule.kinds.isEmpty {
             guard Glob.any(rule.kinds, match: statement.kind) else { return .skips }
@@ -131,6 +136,14 @@ extension Policy {
                 // Unknown estimate: a limit that refuses or holds applies (fail closed); one that allows does not.
                 guard rule.action != .allow else { return .skips }
                 reasons.append("no byte estimate available (limit \(minimum))")
+            }
+        }
+        if rule.hasColumnConditions {
+            let resolved = columns ?? ColumnResolver.resolve(statement.columnUsage, schemas: request.schemas)
+            switch matchColumns(rule, resolved: resolved) {
+            case let .holds(columnReasons): reasons += columnReasons
+            case .fails: return .skips
+            case let .outside(why): return .outside(why)
             }
         }
         return .applies(reasons.isEmpty ? "matches everything" : reasons.joined(separator: ", "))

@@ -23,6 +23,12 @@ public struct Policy: Sendable, Equatable {
         public var groups: [String] = []
         /// Matches when the estimated bytes are at least this (unknown estimates match deny/review rules: fail closed).
         public var minBytes: UInt64?
+        /// Globs over the columns read or written (`ssn`, `shop.customers.ssn`, `address.city`).
+        public var columns: [String] = []
+        /// true: the statement selects every column of a matching table (`*`, `t.*`); false: it does not.
+        public var star: Bool?
+        /// true: the statement reads a column the masking section masks; false: it reads none.
+        public var masked: Bool?
         public var action: Action
         public var message: String?
         /// Set maximumBytesBilled on forwarded jobs this rule allows.
@@ -33,6 +39,11 @@ public struct Policy: Sendable, Equatable {
         public var expirySeconds: Int = 900
         /// A webhook (Slack-compatible JSON) told about each held request.
         public var notify: String?
+
+        /// Whether the rule has conditions on columns (`columns`, `star`, `masked`).
+        public var hasColumnConditions: Bool { !columns.isEmpty || star != nil || masked != nil }
+        /// Whether deciding the rule needs table schemas (`columns`, `masked`; `star` is read from the SQL).
+        public var needsSchemas: Bool { !columns.isEmpty || masked != nil }
 
         public init(id: String, action: Action) {
             self.id = id
@@ -48,4 +59,9 @@ public struct Policy: Sendable, Equatable {
     public var network = NetworkPolicy()
     /// SHA-256 of the file's bytes (hex), recorded in journals.
     public var digest: String
+
+    /// Whether some rule has conditions on columns (decisions then resolve them).
+    public var hasColumnConditions: Bool { rules.contains { $0.hasColumnConditions } }
+    /// Whether some rule needs table schemas to be decided (the gate then fetches them).
+    public var needsSchemas: Bool { rules.contains { $0.needsSchemas } }
 }

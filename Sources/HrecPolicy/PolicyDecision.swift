@@ -11,6 +11,9 @@ public struct PolicyRequest: Sendable {
     /// True for a first pass before a dry run is asked for: byte limits are left out (the final
     /// pass applies them, failing closed when no estimate came).
     public var estimatePending = false
+    /// The schema of each table the gate could fetch (tables.get), for rules on columns. A table
+    /// the statements use that is missing here leaves their columns unresolved (fail closed).
+    public var schemas: [TableRef: [SchemaField]] = [:]
 
     public init(email: String?, subject: String, groups: [String], statements: [StatementAnalysis], estimatedBytes: UInt64? = nil) {
         self.email = email

@@ -63,6 +63,30 @@ extension PolicyParser {
                 : "table glob '\(glob)' can match no table: tables are named project.dataset.table (for example '*.\(glob)')"
         }
 
+        /// A column glob with an empty part (`shop..ssn`, `.ssn`) names no column.
+        static func columnProblem(_ glob: String) -> String? {
+            glob.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty)
+                ? "column glob '\(glob)' has an empty name part: write a column (ssn), a nested field (address.city) or dataset.table.column"
+                : nil
+        }
+
+        mutating func bool(_ node: Node, _ what: String) -> Bool? {
+            guard case .scalar = node, let text = node.string, let value = ["true": true, "false": false][text] else {
+                report(node, "\(what) must be true or false")
+                return nil
+            }
+            return value
+        }
+
+        /// `masked` over a masking section that masks no column can never hold (or always does): a mistake.
+        mutating func checkMaskedConditions(_ rulesNode: Node?, masking: MaskingPolicy) {
+            guard masking.columns.isEmpty, case let .sequence(items)? = rulesNode else { return }
+            for item in items {
+                guard let masked = item.mapping?["match"]?.mapping?["masked"] else { continue }
+                report(masked, "'masked' needs masking.columns: the masking section masks no column")
+            }
+        }
+
         mutating func bytes(_ node: Node, _ what: String) -> UInt64? {
             guard let text = node.string, let value = ByteSize.parse(text) else {
                 report(node, "\(what) must be a size such as 500000, 10GB or 1 TiB")
@@ -112,6 +136,9 @@ extension PolicyParser {
                 rule.principals = match["principals"].map { strings($0, "principals") } ?? []
                 rule.groups = match["groups"].map { strings($0, "groups") } ?? []
                 rule.minBytes = match["min_bytes"].flatMap { bytes($0, "min_bytes") }
+                rule.columns = match["columns"].map { globs($0, "columns", check: Self.columnProblem) } ?? []
+                rule.star = match["star"].flatMap { bool($0, "star") }
+                rule.masked = match["masked"].flatMap { bool($0, "masked") }
             }
             return id == nil || action == nil ? nil : rule
         }

@@ -9,7 +9,7 @@ public enum PolicyParser {
     static let topLevelKeys: Set<String> = ["version", "default", "default_message", "rules", "masking", "network", "identity", "upstream",
                                             "journals", "confinement"]
     static let ruleKeys: Set<String> = ["id", "description", "match", "action", "message", "maximum_bytes_billed", "approvers", "approvals", "expiry", "notify"]
-    static let matchKeys: Set<String> = ["kinds", "tables", "reads", "writes", "principals", "groups", "min_bytes"]
+    static let matchKeys: Set<String> = ["kinds", "tables", "reads", "writes", "principals", "groups", "min_bytes", "columns", "star", "masked"]
 
     /// Loads and checks `path`.
     /// - Throws: `PolicyError` listing every problem.
@@ -54,6 +54,7 @@ public enum PolicyParser {
         }
         let masking = top["masking"].map { context.masking($0) } ?? MaskingPolicy()
         let network = top["network"].map { context.network($0) } ?? NetworkPolicy()
+        context.checkMaskedConditions(top["rules"], masking: masking)
         guard context.issues.isEmpty else {
             throw PolicyError(path: path, issues: context.issues.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }

@@ -26,8 +26,15 @@ extension SQLAnalyzer {
     /// System variables that change how unqualified names resolve.
     static let resolutionVariables: Set<String> = ["@@dataset_id", "@@dataset_project_id", "@@project_id"]
 
-    /// Classifies one statement (procedural scaffolding already removed).
+    /// Classifies one statement (procedural scaffolding already removed), with its column usage.
     func classify(_ tokens: [SQLToken]) -> StatementAnalysis {
+        var statement = classifyTables(tokens)
+        statement.columns = columnUsage(of: statement, tokens: tokens)
+        return statement
+    }
+
+    /// The statement's kind and the tables it reads and writes.
+    private func classifyTables(_ tokens: [SQLToken]) -> StatementAnalysis {
         let range = (tokens.first?.offset ?? 0)..<((tokens.last?.offset ?? 0) + (tokens.last?.text.utf8.count ?? 0))
         var statement = StatementAnalysis(kind: "UNKNOWN", range: range)
         guard let first = tokens.first else { return statement }

@@ -5,10 +5,19 @@ extension SQLAnalyzer {
     /// `TABLE t`/`MODEL m` arguments of table functions. CTE names and built-in table functions
     /// (UNNEST, ML.PREDICT) are not tables; a dataset's own table function is read.
     func reads(in tokens: ArraySlice<SQLToken>) -> Set<TableRef> {
+        Set(fromItems(in: tokens).map(\.table))
+    }
+
+    /// The tables of `reads(in:)`, each with where its name ends (an alias may follow) and the
+    /// index of the FROM keyword whose list holds it (nil for MERGE's USING and table-function arguments).
+    func fromItems(in tokens: ArraySlice<SQLToken>) -> [FromItem] {
         let ctes = cteNames(tokens)
-        var found: Set<TableRef> = []
+        var found: [FromItem] = []
         var depth = 0
         var fromDepths: [Int] = []  // paren depths at which a FROM list is open
+        var openers: [Int] = []  // the FROM keyword of each open list
+        var parens: [Int] = []  // the index of each open parenthesis
+        let array = Array(tokens)  // paths are read from it (one copy, not one per item)
         var index = tokens.startIndex
         while index < tokens.endIndex {
             let token = tokens[index]
@@ -17,18 +26,23 @@ extension SQLAnalyzer {
             switch token.kind {
             case .openParen:
                 depth += 1
+                parens.append(index - 1)
             case .closeParen:
                 depth -= 1
-                while let last = fromDepths.last, last > depth { fromDepths.removeLast() }
+                _ = parens.popLast()
+                while let last = fromDepths.last, last > depth { fromDepths.removeLast(); openers.removeLast() }
             case .comma:
                 if fromDepths.last == depth { item = index }
             case .word:
                 let word = token.keyword ?? ""
                 if Self.fromClauseEnds.contains(word) {
-                    while let last = fromDepths.last, last >= depth { fromDepths.removeLast() }
+                    while let last = fromDepths.last, last >= depth { fromDepths.removeLast(); openers.removeLast() }
                 }
-                if word == "FROM" && !insideExtract(tokens, before: index - 1) {
+                // Not the FROM of EXTRACT(YEAR FROM d).
+                let inExtract = parens.last.map { $0 > tokens.startIndex && tokens[$0 - 1].isKeyword("EXTRACT") } ?? false
+                if word == "FROM" && !inExtract {
                     fromDepths.append(depth)
+                    openers.append(index - 1)
                     item = index
                 } else if word == "JOIN" {
                     item = index
@@ -50,24 +64,36 @@ extension SQLAnalyzer {
             if opened > 0 {
                 guard position < tokens.endIndex, !(tokens[position].isKeyword("SELECT") || tokens[position].isKeyword("WITH")) else { continue }
                 fromDepths += (1...opened).map { depth + $0 }
+                openers += Array(repeating: openers.last ?? -1, count: opened)
             }
-            guard let (table, end) = path(in: Array(tokens), at: position - tokens.startIndex, offsetBase: tokens.startIndex, target: true) else { continue }
+            let opener = (token.kind == .comma || token.isKeyword("FROM") || token.isKeyword("JOIN") || opened > 0) ? openers.last : nil
+            guard let (table, end) = path(in: array, at: position - tokens.startIndex, offsetBase: tokens.startIndex, target: true) else { continue }
             if end < tokens.endIndex, tokens[end].kind == .openParen {
                 // A table-valued function: one of the dataset's (a read of it) or a built-in one.
                 if tokens[position].isKeyword("EXTERNAL_QUERY") && end == position + 1 {
                     // Rows from another database through a connection: a read no glob over BigQuery tables allows.
-                    found.insert(TableRef(project: defaultProject, dataset: "_external_query", table: "*"))
+                    found.append(FromItem(table: TableRef(project: defaultProject, dataset: "_external_query", table: "*"), start: position, end: end, opener: nil))
                 } else if !Self.isBuiltinTableFunction(tokens[position..<end]) {
-                    found.insert(table)
+                    found.append(FromItem(table: table, start: position, end: end, opener: nil))
                 }
                 continue
             }
             if !(table.dataset == (defaultDataset ?? "_") && table.project == defaultProject && ctes.contains(table.table.uppercased())
                  && !pathWasQualified(tokens, position)) {
-                found.insert(table)
+                found.append(FromItem(table: table, start: position, end: end, opener: opener))
             }
         }
         return found
+    }
+
+    /// A table named in a FROM list (or MERGE's USING, a table function's TABLE argument).
+    struct FromItem {
+        var table: TableRef
+        /// Token indices of its name: `start..<end`.
+        var start: Int
+        var end: Int
+        /// The FROM keyword whose list holds it (nil outside FROM lists).
+        var opener: Int?
     }
 
     /// Keywords that end a FROM clause at its own depth. Only these: a word that can appear inside
@@ -92,23 +118,6 @@ extension SQLAnalyzer {
                     "EXTERNAL_OBJECT_TRANSFORM", "GENERATE_ARRAY"].contains(words[0])
         }
         return words.count == 2 && (words[0] == "ML" || words[0] == "AI") && name.allSatisfy { $0.kind != .quotedIdentifier }
-    }
-
-    /// Whether the token at `position` sits directly inside `EXTRACT(` (as in `EXTRACT(YEAR FROM d)`).
-    private func insideExtract(_ tokens: ArraySlice<SQLToken>, before position: Int) -> Bool {
-        var depth = 0
-        var index = position - 1
-        while index >= tokens.startIndex {
-            switch tokens[index].kind {
-            case .closeParen: depth += 1
-            case .openParen:
-                if depth == 0 { return index > tokens.startIndex && tokens[index - 1].isKeyword("EXTRACT") }
-                depth -= 1
-            default: break
-            }
-            index -= 1
-        }
-        return false
     }
 
     private func pathWasQualified(_ tokens: ArraySlice<SQLToken>, _ position: Int) -> Bool {

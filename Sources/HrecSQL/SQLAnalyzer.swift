@@ -24,7 +24,9 @@ public struct SQLAnalyzer: Sendable {
                 let read = reads(in: condition)
                 if !read.isEmpty {
                     let range = (condition.first?.offset ?? 0)..<((condition.last?.offset ?? 0) + (condition.last?.text.utf8.count ?? 0))
-                    statements.append(StatementAnalysis(kind: "SELECT", reads: read, range: range))
+                    var statement = StatementAnalysis(kind: "SELECT", reads: read, range: range)
+                    statement.columns = columnUsage(of: statement, tokens: Array(condition))
+                    statements.append(statement)
                 }
             }
             guard !body.isEmpty else { continue }

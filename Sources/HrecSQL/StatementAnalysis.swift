@@ -25,12 +25,21 @@ public struct StatementAnalysis: Sendable, Equatable {
     public var writes: Set<TableRef>
     /// The statement's text range in the SQL (byte offsets).
     public var range: Range<Int>
+    /// Where the statement uses columns, read from its SQL (nil for statements without SQL:
+    /// see `columnUsage`).
+    public var columns: ColumnUsage?
 
     public init(kind: String, reads: Set<TableRef> = [], writes: Set<TableRef> = [], range: Range<Int> = 0..<0) {
         self.kind = kind
         self.reads = reads
         self.writes = writes
         self.range = range
+    }
+
+    /// Kind, tables and range: what the statement is. The column usage is derived from the same
+    /// text, so two analyses of one statement agree on it; it is left out of the comparison.
+    public static func == (a: StatementAnalysis, b: StatementAnalysis) -> Bool {
+        a.kind == b.kind && a.reads == b.reads && a.writes == b.writes && a.range == b.range
     }
 }
 

@@ -37,6 +37,10 @@ struct PolicyCommand: ParsableCommand {
         @Option(name: .customLong("default-project"), help: "Project for unqualified names.") var defaultProject = "project"
         @Option(name: .customLong("default-dataset"), help: "Dataset for unqualified table names.") var defaultDataset: String?
         @Option(name: .customLong("estimated-bytes"), help: "A dry-run estimate to evaluate byte limits with.") var estimatedBytes: String?
+        @Option(name: .customLong("schema"), help: ArgumentHelp(
+            "A table's schema for rules on columns: TABLE=FILE.json, FILE a tables.get answer (repeatable).",
+            discussion: "TABLE is project.dataset.table, or dataset.table in the default project. Without it, columns are unresolved."))
+        var schemas: [String] = []
 
         func run() throws {
             let policy = try PolicyParser.load(path: file)
@@ -52,8 +56,18 @@ struct PolicyCommand: ParsableCommand {
                       + (statement.reads.isEmpty ? "" : "  reads \(statement.reads.sorted().map(\.description).joined(separator: ", "))")
                       + (statement.writes.isEmpty ? "" : "  writes \(statement.writes.sorted().map(\.description).joined(separator: ", "))"))
             }
-            let request = PolicyRequest(email: email, subject: email, groups: groups.split(separator: ",").map(String.init),
+            var request = PolicyRequest(email: email, subject: email, groups: groups.split(separator: ",").map(String.init),
                                         statements: analysis.statements, estimatedBytes: estimatedBytes.flatMap(ByteSize.parse))
+            request.schemas = try loadSchemas()
+            if policy.hasColumnConditions {
+                print("columns:")
+                for (index, statement) in analysis.statements.enumerated() {
+                    let resolved = ColumnResolver.resolve(statement.columnUsage, schemas: request.schemas)
+                    print("  \(index + 1). uses " + (resolved.columns.isEmpty ? "no column" : resolved.columns.sorted().map(\.description).joined(separator: ", ")))
+                    if !resolved.stars.isEmpty { print("     selects every column of \(resolved.stars.sorted().map(\.description).joined(separator: ", "))") }
+                    for reason in resolved.unresolved { print("     unresolved: \(reason)") }
+                }
+            }
             let decision = policy.evaluate(request)
             print("decision: \(decision.action.rawValue.uppercased())  \(decision.message)")
             if let cap = decision.maximumBytesBilled { print("maximumBytesBilled: \(cap)") }
@@ -69,6 +83,27 @@ struct PolicyCommand: ParsableCommand {
             case .review: throw ExitCode(3)
             case .deny: throw ExitCode(4)
             }
+        }
+
+        /// The `--schema TABLE=FILE.json` options, read and decoded.
+        func loadSchemas() throws -> [TableRef: [SchemaField]] {
+            var schemas: [TableRef: [SchemaField]] = [:]
+            for option in self.schemas {
+                guard let equals = option.firstIndex(of: "=") else { throw CLIError("--schema '\(option)': expected TABLE=FILE.json") }
+                let name = String(option[..<equals]), file = String(option[option.index(after: equals)...])
+                let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                guard (2...3).contains(parts.count), !parts.contains("") else {
+                    throw CLIError("--schema '\(option)': TABLE must be project.dataset.table or dataset.table")
+                }
+                let table = parts.count == 3 ? TableRef(project: parts[0], dataset: parts[1], table: parts[2])
+                                             : TableRef(project: defaultProject, dataset: parts[0], table: parts[1])
+                guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("--schema: cannot read '\(file)'") }
+                guard let fields = (try? ResponseScan(body: [UInt8](data)))?.schema else {
+                    throw CLIError("--schema: '\(file)' is not a tables.get answer with a schema (schema.fields)")
+                }
+                schemas[table] = fields
+            }
+            return schemas
         }
     }
 }
