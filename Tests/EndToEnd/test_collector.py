@@ -44,8 +44,8 @@ def record(tmp_path, env, name="session.hrec", lines=6):
 class Collector:
     """A running `hrec collect` (stopped with SIGTERM)."""
 
-    def __init__(self, config, env, port=0):
-        self.process = subprocess.Popen([HREC, "collect", "--config", str(config), "--listen", f"127.0.0.1:{port}"],
+    def __init__(self, config, env, port=0, extra=()):
+        self.process = subprocess.Popen([HREC, "collect", "--config", str(config), "--listen", f"127.0.0.1:{port}", *extra],
                                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self._stderr_line(timeout=30)
         assert "listening on " in line, line
@@ -149,8 +149,12 @@ def test_a_journal_uploaded_part_by_part_is_byte_identical_in_the_bucket(tmp_pat
     stored = objects[f"team-a/journals/{session}/preamble"] + b"".join(objects[k] for k in frame_keys) \
         + objects[f"team-a/journals/{session}/index"]
     assert stored == data
-    head = s3server.client().head_object(Bucket=s3server.bucket, Key=frame_keys[0])
+    # Each part is locked in compliance mode: not even the bucket's user can delete that version.
+    client = s3server.client()
+    head = client.head_object(Bucket=s3server.bucket, Key=frame_keys[0])
     assert head["ObjectLockMode"] == "COMPLIANCE"
+    with pytest.raises(client.exceptions.ClientError, match="AccessDenied"):
+        client.delete_object(Bucket=s3server.bucket, Key=frame_keys[0], VersionId=head["VersionId"])
 
     # A resend is no error; the status says what is held.
     status, again = collector.request("POST", f"/hrec/v1/journals/{session}/frames", token, units[1])
@@ -186,6 +190,27 @@ def test_requests_without_a_valid_token_are_refused(tmp_path, hrec_env, issuer, 
     status, body = collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", wrong_audience, preamble)
     assert status == 401 and body["error"]["reason"] == "unauthenticated"
     assert s3server.objects() == {}
+
+
+def test_only_the_person_the_journal_names_can_upload_or_read_it(tmp_path, hrec_env, issuer, s3server, collector):
+    gate = tmp_path / "gate.yaml"
+    gate.write_text(f"identity:\n  issuer: {ISS}\n  audience: [hrec-gate]\n  jwks: {issuer.keys / 'jwks.json'}\n")
+    token = tmp_path / "alice-token"
+    token.write_text(issuer(sub="alice", iss=ISS, aud="hrec-gate") + "\n")
+    journal = tmp_path / "alice.hrec"
+    result = hrec("run", "-q", "--journal", str(journal), "--gate-config", str(gate), "--identity-token", str(token),
+                  "--", "sh", "-c", "echo hi", env=hrec_env, input=b"", timeout=60)
+    assert result.returncode == 0, result.stderr
+    preamble, units, _ = split_parts(journal.read_bytes())
+    session = session_of(preamble)
+    alice, mallory = issuer(sub="alice", iss=ISS, aud=AUD), issuer(sub="mallory", iss=ISS, aud=AUD)
+    assert collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", mallory, preamble)[0] == 200
+    status, body = collector.request("POST", f"/hrec/v1/journals/{session}/frames", mallory, units[0])
+    assert status == 403 and body["error"]["message"] == f"session {session} belongs to 'alice', the token is of 'mallory'"
+    collector.upload(session, alice, preamble, units)
+    assert collector.request("GET", f"/hrec/v1/journals/{session}/parts/0", mallory)[0] == 403
+    assert collector.request("GET", f"/hrec/v1/journals/{session}", mallory)[0] == 403
+    assert collector.request("GET", f"/hrec/v1/journals/{session}/parts/0", alice) == (200, units[0])
 
 
 def test_a_wrong_s3_secret_makes_the_collector_fail_loudly(tmp_path, hrec_env, issuer, s3server):
@@ -260,3 +285,26 @@ def test_verify_against_the_collector_reports_a_diverging_local_journal(tmp_path
     assert result.returncode == 1
     assert f"at frame 2: frame 2 was collected but is missing from the local journal (the collector holds {len(units)} frames" \
         in result.stdout.decode()
+
+
+def test_a_directory_store_with_the_dev_identity(tmp_path, hrec_env):
+    store = tmp_path / "store"
+    config = tmp_path / "dir.yaml"
+    config.write_text(f"storage:\n  directory: {store}\nsigning_key: {tmp_path / 'key'}\n")
+    result = hrec("collect", "--config", str(config), "--listen", "127.0.0.1:0", env=hrec_env, timeout=30)
+    assert result.returncode != 0 and "no identity: section (or pass --dev-identity)" in result.stderr.decode()
+    data = record(tmp_path, hrec_env, lines=3).read_bytes()
+    preamble, units, index = split_parts(data)
+    session = session_of(preamble)
+    collector = Collector(config, hrec_env, extra=["--dev-identity"])
+    try:
+        assert collector.request("GET", f"/hrec/v1/journals/{session}", "any")[0] == 404
+        receipts = collector.upload(session, "any", preamble, units, index)
+        assert receipts[-1]["frames"] == len(units)
+    finally:
+        collector.stop()
+    held = store / "journals" / session
+    frames = sorted((held / "frames").iterdir())
+    assert [f.name for f in frames] == [f"{i:016d}" for i in range(len(units))]
+    assert (held / "preamble").read_bytes() + b"".join(f.read_bytes() for f in frames) + (held / "index").read_bytes() == data
+    assert all(f.stat().st_mode & 0o777 == 0o600 for f in frames) and held.stat().st_mode & 0o777 == 0o700
