@@ -119,6 +119,20 @@ public struct JournalIntake: Sendable {
         return low
     }
 
+    /// The sessions `subject` may read (frame 0 held, its header naming no identity or this
+    /// one), sorted by id.
+    /// - Throws: `.storage`.
+    public func sessions(subject: String) async throws(CollectorError) -> [SessionID] {
+        var found: [SessionID] = []
+        for key in try await store.list(prefix: "journals/") where key.hasSuffix("/frames/0000000000000000") {
+            let parts = key.split(separator: "/")
+            guard parts.count == 4, let session = SessionID(hex: String(parts[1])), PartKey.frame(session, 0) == key,
+                  let first = try await storedUnit(session, 0), let header = first.header() else { continue }
+            if header.identity == nil || header.identity?.subject == subject { found.append(session) }
+        }
+        return found.sorted { $0.description < $1.description }
+    }
+
     /// The stored bytes of part `name` (`preamble`, `index`, or a decimal frame index).
     /// - Throws: `.malformed` for another name, `.notFound`, `.forbidden`.
     public func part(session: SessionID, name: String, subject: String) async throws(CollectorError) -> [UInt8] {

@@ -192,16 +192,21 @@ def test_requests_without_a_valid_token_are_refused(tmp_path, hrec_env, issuer, 
     assert s3server.objects() == {}
 
 
-def test_only_the_person_the_journal_names_can_upload_or_read_it(tmp_path, hrec_env, issuer, s3server, collector):
+def record_as(tmp_path, env, issuer, subject, script="echo hi"):
+    """A journal whose header names a verified identity (the embedded gate checked the person's token)."""
     gate = tmp_path / "gate.yaml"
     gate.write_text(f"identity:\n  issuer: {ISS}\n  audience: [hrec-gate]\n  jwks: {issuer.keys / 'jwks.json'}\n")
-    token = tmp_path / "alice-token"
-    token.write_text(issuer(sub="alice", iss=ISS, aud="hrec-gate") + "\n")
-    journal = tmp_path / "alice.hrec"
+    token = tmp_path / f"{subject}-gate-token"
+    token.write_text(issuer(sub=subject, iss=ISS, aud="hrec-gate") + "\n")
+    journal = tmp_path / f"{subject}.hrec"
     result = hrec("run", "-q", "--journal", str(journal), "--gate-config", str(gate), "--identity-token", str(token),
-                  "--", "sh", "-c", "echo hi", env=hrec_env, input=b"", timeout=60)
+                  "--", "sh", "-c", script, env=env, input=b"", timeout=60)
     assert result.returncode == 0, result.stderr
-    preamble, units, _ = split_parts(journal.read_bytes())
+    return journal
+
+
+def test_only_the_person_the_journal_names_can_upload_or_read_it(tmp_path, hrec_env, issuer, s3server, collector):
+    preamble, units, _ = split_parts(record_as(tmp_path, hrec_env, issuer, "alice").read_bytes())
     session = session_of(preamble)
     alice, mallory = issuer(sub="alice", iss=ISS, aud=AUD), issuer(sub="mallory", iss=ISS, aud=AUD)
     assert collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", mallory, preamble)[0] == 200
@@ -308,3 +313,44 @@ def test_a_directory_store_with_the_dev_identity(tmp_path, hrec_env):
     assert [f.name for f in frames] == [f"{i:016d}" for i in range(len(units))]
     assert (held / "preamble").read_bytes() + b"".join(f.read_bytes() for f in frames) + (held / "index").read_bytes() == data
     assert all(f.stat().st_mode & 0o777 == 0o600 for f in frames) and held.stat().st_mode & 0o777 == 0o700
+
+
+def test_ls_lists_the_collected_sessions_the_person_may_read(tmp_path, hrec_env, issuer):
+    hrec_env = dict(hrec_env, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    config = tmp_path / "dir.yaml"
+    config.write_text(f"storage:\n  directory: {tmp_path / 'store'}\nsigning_key: {tmp_path / 'key'}\n"
+                      f"identity:\n  issuer: {ISS}\n  audience: [{AUD}]\n  jwks: {issuer.keys / 'jwks.json'}\n")
+    collector = Collector(config, hrec_env)
+    sessions, parts = {}, {}
+    try:
+        for person in ("alice", "bob"):
+            parts[person] = split_parts(record_as(tmp_path, hrec_env, issuer, person, f"echo {person}-work; sleep 0.4; echo done").read_bytes())
+            sessions[person] = session_of(parts[person][0])
+        preamble, units, index = parts["bob"]
+        collector.upload(sessions["bob"], issuer(sub="bob", iss=ISS, aud=AUD), preamble, units, index)
+        preamble, units, index = parts["alice"]
+        assert len(units) >= 2
+        alice = issuer(sub="alice", iss=ISS, aud=AUD)
+        collector.upload(sessions["alice"], alice, preamble, units[:-1])
+        token = tmp_path / "alice-token"
+        token.write_text(alice + "\n")
+        ls = ("ls", "--json", "--collector", collector.url, "--identity-token", str(token))
+        # Collected so far: alice's session without its final frame, listed as cut.
+        result = hrec(*ls, env=hrec_env)
+        rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        assert [(row["sessionID"], row["truncated"]) for row in rows] == [(sessions["alice"], True)], result.stderr
+        # The rest arrives; the next listing fetches only what is new.
+        collector.upload(sessions["alice"], alice, preamble, units[-1:], index)
+        result = hrec(*ls, env=hrec_env)
+        assert result.returncode == 0, result.stderr
+        rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        assert [row["sessionID"] for row in rows] == [sessions["alice"]]
+        assert rows[0]["command"] == "sh -c echo alice-work; sleep 0.4; echo done" and rows[0]["exitStatus"] == 0 and not rows[0]["truncated"]
+        copy = next((tmp_path / "cache" / "hrec" / "collector").glob("*/" + sessions["alice"] + ".hrec"))
+        assert copy.read_bytes() == preamble + b"".join(units) + index
+        # The local catalog's filters apply to the collected sessions.
+        assert hrec(*ls, "--command", "bob", env=hrec_env).stdout == b""
+        filtered = hrec(*ls, "--command", "alice-work", env=hrec_env).stdout.decode().splitlines()
+        assert [json.loads(line)["sessionID"] for line in filtered] == [sessions["alice"]]
+    finally:
+        collector.stop()
