@@ -75,8 +75,8 @@ public struct JournalIntake: Sendable {
         try await authorize(session: session, subject: subject)
         let summary: (frames: Int, chainHead: [UInt8])
         switch JournalParts.indexSummary(bytes, publicKey: try await preamble(session).publicKey) {
-        case let .success(value): summary = value
-        case let .failure(problem): throw .malformed("the body is not a valid seek index: \(problem.reason)")
+        case let .index(frames, chainHead): summary = (frames, chainHead)
+        case let .invalid(reason): throw .malformed("the body is not a valid seek index: \(reason)")
         }
         guard summary.frames > 0, let last = try await storedUnit(session, UInt64(summary.frames - 1)) else {
             throw .gap("the index covers \(summary.frames) frames; frame \(max(summary.frames, 1) - 1) is not held")

@@ -56,19 +56,21 @@ public struct JournalParts: Sendable {
         FrameSeal.chainSeed(preamble: preamble)
     }
 
-    /// The frame count and chain head a seek index frame signs, after checking its signature
-    /// with `publicKey`; the reason when it is not a valid index.
-    public static func indexSummary(_ bytes: [UInt8], publicKey: [UInt8]) -> Result<(frames: Int, chainHead: [UInt8]), IndexProblem> {
-        switch SeekIndex.parse(bytes, at: 0, publicKey: publicKey) {
-        case let .index(index, _): return .success((index.entries.count, index.chainHead))
-        case .absent: return .failure(IndexProblem(reason: "not a seek index"))
-        case let .invalid(reason): return .failure(IndexProblem(reason: reason))
-        }
+    /// What `indexSummary` found.
+    public enum IndexSummary: Sendable {
+        /// A seek index signed by the key: how many frames it covers and the chain head it signs.
+        case index(frames: Int, chainHead: [UInt8])
+        /// Not a valid seek index (the reason says why).
+        case invalid(String)
     }
 
-    /// Why bytes are not a valid seek index.
-    public struct IndexProblem: Error, Sendable {
-        public var reason: String
+    /// The frame count and chain head a seek index frame signs, after checking its signature with `publicKey`.
+    public static func indexSummary(_ bytes: [UInt8], publicKey: [UInt8]) -> IndexSummary {
+        switch SeekIndex.parse(bytes, at: 0, publicKey: publicKey) {
+        case let .index(index, _): .index(frames: index.entries.count, chainHead: index.chainHead)
+        case .absent: .invalid("not a seek index")
+        case let .invalid(reason): .invalid(reason)
+        }
     }
 }
 
