@@ -70,7 +70,7 @@ public struct FileStore: PartStore {
         for name in names where !name.hasPrefix(".part-") {
             let key = directoryKey + name
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory)
+            guard FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 keys += try await list(prefix: key + "/").filter { $0.hasPrefix(prefix) }
             } else if key.hasPrefix(prefix) {
