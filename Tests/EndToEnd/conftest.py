@@ -1,13 +1,18 @@
 """Shared fixtures for the end-to-end tests: the built hrec binary and an isolated HOME."""
 import os
+
 import pathlib
 import subprocess
+import tempfile
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HREC = os.environ.get("HREC", str(ROOT / ".build" / "debug" / "hrec"))
 
+# Every hrec the tests start (also with an environment of their own making) keeps its caches
+# (the session index, collector copies) out of the person's home.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hrec-test-cache-")
 
 @pytest.fixture
 def hrec_env(tmp_path):
@@ -15,13 +20,12 @@ def hrec_env(tmp_path):
     env = dict(os.environ)
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
+    env["XDG_CACHE_HOME"] = str(tmp_path / "cache")
     env["TERM"] = "xterm-256color"
     return env
 
-
 def hrec(*args, env=None, **kwargs):
     return subprocess.run([HREC, *args], env=env, capture_output=True, **kwargs)
-
 
 @pytest.fixture(scope="session")
 def emulator():
@@ -33,7 +37,6 @@ def emulator():
         yield emu
     finally:
         emu.stop()
-
 
 @pytest.fixture(scope="session")
 def issuer(tmp_path_factory):
@@ -49,7 +52,6 @@ def issuer(tmp_path_factory):
 
     mint.keys = keys
     return mint
-
 
 @pytest.fixture
 def s3server(tmp_path):
