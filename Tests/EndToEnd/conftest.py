@@ -1,6 +1,5 @@
 """Shared fixtures for the end-to-end tests: the built hrec binary and an isolated HOME."""
 import os
-
 import pathlib
 import subprocess
 import tempfile
