@@ -13,7 +13,10 @@ HREC = os.environ.get("HREC", str(ROOT / ".build" / "debug" / "hrec"))
 # (the session index, collector copies) out of the person's home.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hrec-test-cache-")
 
+
 @pytest.fixture
+
+
 def hrec_env(tmp_path):
     """An environment whose config and data directories are private to the test."""
     env = dict(os.environ)
@@ -23,10 +26,14 @@ def hrec_env(tmp_path):
     env["TERM"] = "xterm-256color"
     return env
 
+
 def hrec(*args, env=None, **kwargs):
     return subprocess.run([HREC, *args], env=env, capture_output=True, **kwargs)
 
+
 @pytest.fixture(scope="session")
+
+
 def emulator():
     """A seeded bqemulator for the whole test session."""
     from emulator import Emulator
@@ -37,7 +44,10 @@ def emulator():
     finally:
         emu.stop()
 
+
 @pytest.fixture(scope="session")
+
+
 def issuer(tmp_path_factory):
     """Test OIDC keys (hrec dev keys) and a function minting tokens with chosen claims."""
     keys = tmp_path_factory.mktemp("issuer")
@@ -52,7 +62,10 @@ def issuer(tmp_path_factory):
     mint.keys = keys
     return mint
 
+
 @pytest.fixture
+
+
 def s3server(tmp_path):
     """moto's S3 server with SigV4 authentication on and an object-locked bucket (s3server.py)."""
     from s3server import S3Server
