@@ -15,8 +15,6 @@ os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hrec-test-cache-")
 
 
 @pytest.fixture
-
-
 def hrec_env(tmp_path):
     """An environment whose config and data directories are private to the test."""
     env = dict(os.environ)
@@ -32,8 +30,6 @@ def hrec(*args, env=None, **kwargs):
 
 
 @pytest.fixture(scope="session")
-
-
 def emulator():
     """A seeded bqemulator for the whole test session."""
     from emulator import Emulator
@@ -46,8 +42,6 @@ def emulator():
 
 
 @pytest.fixture(scope="session")
-
-
 def issuer(tmp_path_factory):
     """Test OIDC keys (hrec dev keys) and a function minting tokens with chosen claims."""
     keys = tmp_path_factory.mktemp("issuer")
@@ -64,8 +58,6 @@ def issuer(tmp_path_factory):
 
 
 @pytest.fixture
-
-
 def s3server(tmp_path):
     """moto's S3 server with SigV4 authentication on and an object-locked bucket (s3server.py)."""
     from s3server import S3Server
