@@ -6,7 +6,9 @@ extension PolicyGate {
     /// Masks the rows of jobs.query, getQueryResults (every page: the schema is remembered per
     /// job) and tabledata.list (schema from tables.get, cached; selectedFields honoured) before
     /// the agent or the journal sees them. When masking cannot be applied, the answer is refused.
-    public func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter {
+    /// Not isolated to the actor: masking runs per request, in parallel; only the table schema
+    /// cache is reached through the actor.
+    public nonisolated func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter {
         let masking = policy.masking
         let endpoint = answered.call.endpoint
         guard !masking.isEmpty, answered.status == 200,
@@ -28,28 +30,27 @@ extension PolicyGate {
                 sql = query.sql
             }
             if let job = responseJob {
-                jobs[job, default: JobInfo()].tables = tables
-                jobs[job, default: JobInfo()].sql = sql
+                jobs.update(job) { [tables, sql] in
+                    $0.tables = tables
+                    $0.sql = sql
+                }
             }
         case "jobs.getQueryResults", "jobs.get":
-            let job = endpoint.job ?? responseJob ?? ""
-            tables = jobs[job]?.tables ?? []
-            sql = jobs[job]?.sql
-            if schema == nil { schema = jobs[job]?.schema }
+            let known = jobs.info(endpoint.job ?? responseJob ?? "")
+            tables = known?.tables ?? []
+            sql = known?.sql
+            if schema == nil { schema = known?.schema }
         default: // tabledata.list
             let table = endpoint.resource
             tables = [table]
-            if schemas[table] == nil, let fetched = await answered.tableSchema() {
-                schemas[table] = fetched
-            }
-            schema = schemas[table].map { full in
+            schema = await tableSchema(table, fetch: answered.tableSchema).map { full in
                 guard let selected = answered.selectedFields, !selected.isEmpty else { return full }
                 let names = Set(selected.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
                 return full.filter { names.contains($0.name) }
             }
         }
         if let schema, let job = responseJob ?? endpoint.job, endpoint.name != "tabledata.list" {
-            jobs[job, default: JobInfo()].schema = schema
+            jobs.update(job) { $0.schema = schema }
         }
         guard let rows = scan.rows else { return .pass }
         guard let schema else { return .refuse("the rows' schema is unknown, so they cannot be masked") }
@@ -66,6 +67,12 @@ extension PolicyGate {
         } catch {
             return .refuse("\(error)")
         }
+    }
+
+    /// The schema of `table` for tabledata.list, fetched once through `fetch` and cached.
+    func tableSchema(_ table: String, fetch: @Sendable () async -> [SchemaField]?) async -> [SchemaField]? {
+        if schemas[table] == nil, let fetched = await fetch() { schemas[table] = fetched }
+        return schemas[table]
     }
 
     /// A masked column the SQL names (in any expression, alias or filter) that the result does
@@ -95,11 +102,4 @@ extension PolicyGate {
         let analyzer = SQLAnalyzer(defaultProject: parts.count == 2 ? parts[0] : project, defaultDataset: parts.last)
         return ((try? analyzer.analyze(query.sql))?.reads).map { $0.map(\.description).sorted() } ?? []
     }
-}
-
-/// What the gate remembers of a job it forwarded: the tables it read and its result schema.
-struct JobInfo: Sendable {
-    var tables: [String] = []
-    var sql: String?
-    var schema: [SchemaField]?
 }

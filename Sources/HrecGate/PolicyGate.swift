@@ -8,8 +8,8 @@ import HrecSQL
 /// event with the rule ids and reasons, and fails closed on anything it cannot check.
 public actor PolicyGate: RequestPolicy {
     public nonisolated let policy: Policy
-    private var knownJobs: Set<String> = []
-    var jobs: [String: JobInfo] = [:]
+    /// Jobs forwarded and what is known of them (a lock of its own: not the actor's lane).
+    let jobs = ForwardedJobs()
     var schemas: [String: [SchemaField]] = [:]
     let hmacKey: [UInt8]?
 
@@ -26,9 +26,11 @@ public actor PolicyGate: RequestPolicy {
         }
     }
 
-    public func jobForwarded(_ job: String) { knownJobs.insert(job) }
+    public nonisolated func jobForwarded(_ job: String) { jobs.insert(job) }
 
-    public func decide(_ call: GateCall, sink: (any RecordSink)?) async -> GateDecision {
+    /// Not isolated to the actor: deciding reads only the policy and the forwarded jobs, so
+    /// unrelated requests are decided in parallel.
+    public nonisolated func decide(_ call: GateCall, sink: (any RecordSink)?) async -> GateDecision {
         let endpoint = call.endpoint
         var statements: [StatementAnalysis] = []
         var refusal: String?
@@ -50,7 +52,7 @@ public actor PolicyGate: RequestPolicy {
             } else if endpoint.name == "jobs.list" {
                 statements = [StatementAnalysis(kind: "LIST_JOBS")]
             } else if let job = endpoint.job {
-                if knownJobs.contains(job) { return .allow }
+                if jobs.contains(job) { return .allow }
                 refusal = "job \(job) was not started through this gate"
             }
         } catch {
@@ -107,7 +109,7 @@ public actor PolicyGate: RequestPolicy {
         return parts.count == 3 ? TableRef(project: parts[0], dataset: parts[1], table: parts[2]) : nil
     }
 
-    private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], endpoint: String, estimate: UInt64?, requestID: String, sink: (any RecordSink)?) {
+    private nonisolated func record(_ decision: PolicyDecision, statements: [StatementAnalysis], endpoint: String, estimate: UInt64?, requestID: String, sink: (any RecordSink)?) {
         guard let sink else { return }
         let event = DecisionEvent(
             requestID: requestID, endpoint: endpoint, action: decision.action.rawValue, message: decision.message, rules: decision.decidingRules,

@@ -117,6 +117,7 @@ struct RunCommand: AsyncParsableCommand {
                     upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
                     policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
+                    responseJournalCap: try configuration.responseJournalCap(),
                     session: session.sessionID.description, journal: session.journalURL.path,
                     directory: directory, credentialEnvironment: credentialEnvironment,
                     advertisedHost: confinement == nil ? "127.0.0.1" : RunConfinement.gateAddress)
