@@ -18,7 +18,8 @@ import Testing
             if index == 0 { body = Array(body.prefix(offset)) }
             #expect(offset == body.count)
             if let text = object["text"] as? String { body += Array(text.utf8) } else {
-                body += Array(try #require(Data(base64Encoded: try #require(object["base64"] as? String))))
+                let encoded = try #require(object["base64"] as? String)
+                body += Array(try #require(Data(base64Encoded: encoded)))
             }
         }
         return body
