@@ -26,7 +26,7 @@ struct ResponseRecord {
 
     init(requestID: String, body: [UInt8], inlineCap: Int, journalCap: Int?) {
         let kept = journalCap.map { min($0, body.count) } ?? body.count
-        let utf8 = String(validating: body[..<kept], as: UTF8.self) != nil
+        let utf8 = body.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[..<kept]), as: UTF8.self) != nil }
         var cut = min(inlineCap, kept)
         if utf8 { cut = Self.characterBoundary(in: body, atOrBefore: cut) }
         inline = String(decoding: body[..<cut], as: UTF8.self)
@@ -58,7 +58,7 @@ struct ResponseRecord {
     static func chunk(requestID: String, index: Int, offset: Int, bytes: ArraySlice<UInt8>, utf8: Bool) -> JournalEvent {
         var json = Array(#"{"type":"gate.response.body","requestID":"#.utf8)
         json.reserveCapacity(bytes.count + bytes.count / 6 + 128)
-        JSONQuoting.appendQuoted(requestID.utf8, to: &json)
+        JSONQuoting.appendQuoted(Array(requestID.utf8)[...], to: &json)
         json += Array(#","index":\#(index),"offset":\#(offset),"#.utf8)
         if utf8 {
             json += Array(#""text":"#.utf8)
