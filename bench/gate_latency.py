@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Gate latency benchmark (issue 4): the same small queries sent straight to the bqemulator
-emulator and through `hrec gate` (dev identity, token exchanged once), over persistent HTTP
-connections, in the same run. Prints p50/p90/p99 of each and the latency the gate adds.
-Then (issue 18) a 5,000-row result, `SELECT id, name AS label, email FROM shop.big WHERE id <= 5000`
-via jobs.query: direct, through a gate without masking, and through a gate with a policy that
-masks one column (email), in alternating rounds; medians of `--rounds` (7) each.
+"""Gate latency benchmark (issues 4 and 18), every path in the same run, alternating rounds:
+
+1. `SELECT 1` via jobs.query against a canned upstream (nginx `return 200` with the body the
+   emulator gave for it, ~0.1 ms): direct, through nginx as a plain reverse proxy, and through
+   `hrec gate` (dev identity, token exchanged once); persistent connections; per path the
+   median over `--rounds` (7) rounds of each round's p50 and p99, and the time added to direct.
+2. A 5,000-row result, `SELECT id, name AS label, email FROM shop.big WHERE id <= 5000` via
+   jobs.query against the emulator: direct, through nginx, through a gate without masking, with
+   a policy, and with a policy that masks one column (email); medians of `--rounds` each. Then
+   the gate's own time per call (from its journal) and the journal bytes per MB of response.
 
     swift build -c release --product hrec
     .venv/bin/python bench/gate_latency.py [--hrec .build/release/hrec] [--queries 600] [--rounds 7]
@@ -26,6 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "EndToEnd"))
 from emulator import Emulator, free_port  # noqa: E402
 import hrec_journal  # noqa: E402
+from nginx_peer import NginxPeer  # noqa: E402
 
 
 def percentile(values, p):
@@ -102,7 +107,7 @@ def big_query(port, headers):
     return elapsed, len(payload), [row["f"][2]["v"] for row in rows[:2]]
 
 
-def big_result_rounds(hrec, emulator, work, rounds, config):
+def big_result_rounds(hrec, emulator, work, rounds, config, nginx_port):
     key = work / "masking.key"
     key.write_text("0123456789abcdef0123456789abcdef\n")
     key.chmod(0o600)
@@ -116,7 +121,8 @@ def big_result_rounds(hrec, emulator, work, rounds, config):
         gates.append(start_gate(hrec, config, work, "plain"))
         gates.append(start_gate(hrec, policy_config, work, "policy"))
         gates.append(start_gate(hrec, masked_config, work, "masked"))
-        paths = [("direct to emulator", emulator.port, {}), ("gate, no masking", gates[0][1], gates[0][2]),
+        paths = [("direct to emulator", emulator.port, {}), ("nginx proxy", nginx_port, {}),
+                 ("gate, no masking", gates[0][1], gates[0][2]),
                  ("gate, policy, no masking", gates[1][1], gates[1][2]), ("gate, 1 masked column", gates[2][1], gates[2][2])]
         times = {name: [] for name, _, _ in paths}
         size = {}
@@ -152,38 +158,60 @@ def big_result_rounds(hrec, emulator, work, rounds, config):
                    for e in hrec_journal.json_records(hrec_journal.read(path), "event")
                    if e.get("type") == "gate.response" and e.get("rows") == 5000]
             print(f"{name:24} {statistics.median(own):10.2f} ({len(own)} calls)")
+        # Full-response journaling: what the journal costs per MB of response the agent received.
+        for name, journals in (("gate, no masking", "plain"), ("gate, 1 masked column", "masked")):
+            files = list((work / f"journals-{journals}").rglob("*.hrec"))
+            answered = sum(e["responseBytes"] for path in files for e in hrec_journal.json_records(hrec_journal.read(path), "event")
+                           if e.get("type") == "gate.response")
+            stored = sum(path.stat().st_size for path in files)
+            print(f"journal, {name}: {stored} bytes for {answered} bytes of responses = {stored / answered * 1e6:,.0f} bytes per MB")
     finally:
         for gate, _, _ in gates:
             gate.send_signal(signal.SIGTERM)
             gate.wait(timeout=10)
 
 
-def select_one(hrec, emulator, config, work, queries):
+def select_one(hrec, work, queries, rounds, canned_port, nginx_port):
+    """SELECT 1 against the canned upstream: direct, nginx, gate; alternating rounds."""
+    config = work / "canned.yaml"
+    config.write_text(f"identity:\n  dev: true\nupstream:\n  url: http://127.0.0.1:{canned_port}\n")
     gate, port, headers = start_gate(hrec, config, work, "select-one")
     try:
-        # Interleave rounds so both paths see the same machine conditions.
-        direct, gated = [], []
-        rounds = 3
-        for _ in range(rounds):
-            direct += run_queries(emulator.port, queries // rounds, {})
-            gated += run_queries(port, queries // rounds, headers)
-        print(f"{len(direct)} queries each way (SELECT 1 via jobs.query, persistent connections)")
-        print(f"{'':24} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
-        for name, values in (("direct to emulator", direct), ("through hrec gate", gated)):
-            print(f"{name:24} {percentile(values, 50):8.2f} {percentile(values, 90):8.2f} {percentile(values, 99):8.2f} {statistics.mean(values):8.2f}")
-        print(f"{'added by the gate':24} {percentile(gated, 50) - percentile(direct, 50):+8.2f} "
-              f"{percentile(gated, 90) - percentile(direct, 90):+8.2f} {percentile(gated, 99) - percentile(direct, 99):+8.2f} "
-              f"{statistics.mean(gated) - statistics.mean(direct):+8.2f}")
-        print("goal: at most +1 ms at p50 and +3 ms at p99")
+        paths = [("direct to canned upstream", canned_port, {}), ("nginx proxy", nginx_port, {}), ("hrec gate", port, headers)]
+        per_round = {name: [] for name, _, _ in paths}
+        for round_index in range(rounds + 1):  # round 0 warms up
+            order = paths if round_index % 2 == 0 else list(reversed(paths))
+            for name, target, extra in order:
+                values = run_queries(target, queries, extra)
+                if round_index:
+                    per_round[name].append((percentile(values, 50), percentile(values, 99)))
+        print(f"SELECT 1 via jobs.query against a canned upstream (nginx return 200): {queries} queries per path per round, "
+              f"{rounds} alternating rounds, medians of the rounds' p50 and p99")
+        print(f"{'':26} {'p50 ms':>8} {'p99 ms':>8} {'added p50':>10} {'added p99':>10}")
+        base50 = statistics.median(v[0] for v in per_round[paths[0][0]])
+        base99 = statistics.median(v[1] for v in per_round[paths[0][0]])
+        for name, _, _ in paths:
+            p50 = statistics.median(v[0] for v in per_round[name])
+            p99 = statistics.median(v[1] for v in per_round[name])
+            print(f"{name:26} {p50:8.3f} {p99:8.3f} {p50 - base50:+10.3f} {p99 - base99:+10.3f}")
+        print("goal: the gate adds at most what nginx adds")
     finally:
         gate.send_signal(signal.SIGTERM)
         gate.wait(timeout=10)
 
 
+def record_select_one(emulator):
+    """The emulator's jobs.query answer to SELECT 1, for the canned upstream."""
+    connection = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=30)
+    _, payload = timed_query(connection, json.dumps({"query": "SELECT 1 AS x", "useLegacySql": False}), {})
+    connection.close()
+    return payload
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--hrec", default=str(ROOT / ".build" / "release" / "hrec"))
-    parser.add_argument("--queries", type=int, default=600)
+    parser.add_argument("--queries", type=int, default=200, help="SELECT 1 queries per path per round")
     parser.add_argument("--rounds", type=int, default=7, help="alternating rounds of the 5,000-row query")
     parser.add_argument("--only-big", action="store_true", help="skip the SELECT 1 loop")
     args = parser.parse_args()
@@ -192,10 +220,17 @@ def main():
     try:
         config = work / "gate.yaml"
         config.write_text(f"identity:\n  dev: true\nupstream:\n  url: {emulator.url}\n")
-        if not args.only_big:
-            select_one(args.hrec, emulator, config, work, args.queries)
-        emulator.seed()
-        big_result_rounds(args.hrec, emulator, work, args.rounds, config)
+        canned, proxy_canned, proxy_emulator = free_port(), free_port(), free_port()
+        nginx = NginxPeer(work, [(canned, "canned", record_select_one(emulator)),
+                                 (proxy_canned, "proxy", f"127.0.0.1:{canned}"),
+                                 (proxy_emulator, "proxy-fresh", f"127.0.0.1:{emulator.port}")])
+        try:
+            if not args.only_big:
+                select_one(args.hrec, work, args.queries, args.rounds, canned, proxy_canned)
+            emulator.seed()
+            big_result_rounds(args.hrec, emulator, work, args.rounds, config, proxy_emulator)
+        finally:
+            nginx.stop()
     finally:
         emulator.stop()
 

@@ -1,5 +1,6 @@
 import Foundation
 import HrecJournal
+import HrecPolicy
 import Yams
 
 /// The gate's settings, from a YAML file (see docs/http-surface.md, "Configuration"):
@@ -75,10 +76,34 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         }
     }
 
+    /// `journal:`: what the gate keeps of each response (docs/gate-events.md).
+    public struct JournalSettings: Sendable, Equatable, Decodable {
+        /// `response_body_cap`: the most of one response body kept (`1MiB`, `500 KB`, bytes);
+        /// absent: every byte.
+        public var responseBodyCap: String?
+
+        public init(responseBodyCap: String? = nil) { self.responseBodyCap = responseBodyCap }
+
+        enum CodingKeys: String, CodingKey {
+            case responseBodyCap = "response_body_cap"
+        }
+    }
+
     public var identity: IdentitySettings?
     public var upstream: UpstreamSettings?
     public var journals: String?
     public var confinement: ConfinementSettings?
+    public var journal: JournalSettings?
+
+    /// The journal's cap on one response body, nil for none.
+    /// - Throws: `GateError.configuration` when `journal.response_body_cap` is not a byte size.
+    public func responseJournalCap() throws -> Int? {
+        guard let text = journal?.responseBodyCap else { return nil }
+        guard let bytes = ByteSize.parse(text), bytes <= UInt64(Int.max) else {
+            throw GateError.configuration("journal.response_body_cap '\(text)' is not a byte size (e.g. 1MiB, 500 KB, 65536)")
+        }
+        return Int(bytes)
+    }
 
     public init(identity: IdentitySettings? = nil, upstream: UpstreamSettings? = nil, journals: String? = nil) {
         self.identity = identity

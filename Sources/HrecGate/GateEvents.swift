@@ -72,5 +72,11 @@ public enum GateEvents {
         public var responseBody: String
         public var responseBodyTruncated: Bool
         public var responseBodyCap: Int
+        /// How many `gate.response.body` records follow with the rest of the body (nil: none).
+        public var responseBodyChunks: Int? = nil
+        /// The journal's cap on a body, present when it cut this one.
+        public var responseJournalCap: Int? = nil
+        /// Lower-case hex SHA-256 of the whole body, present when the journal cap cut it.
+        public var responseSHA256: String? = nil
     }
 }

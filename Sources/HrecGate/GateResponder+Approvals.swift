@@ -10,22 +10,13 @@ extension GateResponder {
     /// printed into the agent's terminal.
     func holdForApproval(_ hold: HoldRequest, query: QueryRequest, endpoint: BigQueryEndpoint, body: [UInt8], session: GateSession,
                          requestID: String, sink: (any RecordSink)?, started: UInt64) async -> Response {
-        let bodyObject = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
-        let clientJob = (bodyObject["jobReference"] as? [String: Any])?["jobId"] as? String
+        let bodyObject = (try? JSONNode(parsing: body))?.object
+        let clientJob = bodyObject?["jobReference"]?["jobId"]?.string
         let job = clientJob ?? "hrec_held_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let sessionID = String(session.token.hashValue.magnitude, radix: 16)
         let fingerprint = ApprovalDesk.fingerprint(query: query, requester: session.identity, session: session.token)
-        // On approval exactly this request runs, as a query job under the id the client polls.
-        var configuration = (bodyObject["configuration"] as? [String: Any]) ?? [:]
-        if endpoint.name == "jobs.query" {
-            var queryConfiguration: [String: Any] = ["query": query.sql, "useLegacySql": false]
-            for key in ["queryParameters", "parameterMode", "defaultDataset", "maximumBytesBilled", "labels"] {
-                if let value = bodyObject[key] { queryConfiguration[key] = value }
-            }
-            configuration = ["query": queryConfiguration]
-        }
-        let insert: [String: Any] = ["jobReference": ["projectId": endpoint.project, "jobId": job], "configuration": configuration]
-        let insertBody = (try? JSONSerialization.data(withJSONObject: insert)).map { [UInt8]($0) } ?? []
+        let insertBody = Self.heldJobInsert(project: endpoint.project, job: String(job), query: query, endpoint: endpoint.name,
+                                            body: body, object: bodyObject)
         let responder = self
         let project = endpoint.project
         let approval = await desk.hold(hold, requester: session.identity, session: sessionID, sql: query.sql, fingerprint: fingerprint,
@@ -40,6 +31,26 @@ extension GateResponder {
             return response?.status
         }
         return heldJobAnswer(approval, endpoint: endpoint, requestID: requestID, sink: sink, started: started, creating: true)
+    }
+
+    /// The jobs.insert that runs a held request on approval, as the job id the client polls:
+    /// a jobs.insert body's own configuration, or a jobs.query body's query and the options that
+    /// carry over, copied as the client's bytes (nothing re-serialised).
+    static func heldJobInsert(project: String, job: String, query: QueryRequest, endpoint: String, body: [UInt8],
+                              object: JSONObject?) -> [UInt8] {
+        func raw(_ key: String) -> [UInt8]? { object?.valueRanges[key].map { Array(body[$0]) } }
+        var configuration: [UInt8]
+        if endpoint == "jobs.query" {
+            var members = [Array(#""query":"#.utf8) + JSONQuoting.quoted(query.sql), Array(#""useLegacySql":false"#.utf8)]
+            for key in ["queryParameters", "parameterMode", "defaultDataset", "maximumBytesBilled", "labels"] {
+                if let value = raw(key) { members.append(JSONQuoting.quoted(key) + [UInt8(ascii: ":")] + value) }
+            }
+            configuration = Array(#"{"query":{"#.utf8) + Array(members.joined(separator: [UInt8(ascii: ",")])) + Array("}}".utf8)
+        } else {
+            configuration = raw("configuration") ?? Array("{}".utf8)
+        }
+        return Array(#"{"jobReference":{"projectId":"#.utf8) + JSONQuoting.quoted(project) + Array(#","jobId":"#.utf8)
+            + JSONQuoting.quoted(job) + Array(#"},"configuration":"#.utf8) + configuration + [UInt8(ascii: "}")]
     }
 
     /// What the client sees for a held job: running while pending; the refusal once denied or
@@ -101,7 +112,7 @@ extension GateResponder {
             return json(Self.describe(approval), status: .ok)
         case (.post, 5) where parts[4] == "approve" || parts[4] == "deny":
             let body = (try? await request.body.collect(upTo: 1 << 16)).map { Array($0.readableBytesView) } ?? []
-            let reason = ((try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any])?["reason"] as? String
+            let reason = (try? JSONNode(parsing: body))?["reason"]?.string
             do {
                 let approval: Approval
                 if parts[4] == "approve" {

@@ -41,8 +41,11 @@ public struct GateResponder: HTTPResponder {
     let logger: Logger
     /// Table schemas fetched for rules on columns.
     let schemaCache = TableSchemaCache()
-    /// Bytes of each response body kept in the journal.
+    /// Bytes of each response body kept inline in `gate.response` (the rest follows in
+    /// `gate.response.body` records).
     let responseBodyCap: Int
+    /// Bytes of each response body kept in the journal at most (nil: all of it).
+    let responseJournalCap: Int?
     /// Whether the upstream's dry run is asked for before allowing a query.
     let dryRuns: Bool
     /// Held requests awaiting approval.
@@ -67,12 +70,15 @@ public struct GateResponder: HTTPResponder {
         if sink == nil { sink = try? await journals.gateSink() }
         guard let sink else { return Self.unrecordable("the gate cannot open its journal") }
         if let stall = sink.stall { return Self.unrecordable("\(stall)") }
-        let response = try await handleAPI(request, context: context, session: session, sink: sink, started: started)
+        var bodyRecords: [JournalEvent] = []
+        let response = try await handleAPI(request, context: context, session: session, sink: sink, started: started, bodyRecords: &bodyRecords)
         do {
             try await sink.commit()  // the response event is in the file before the client sees the answer
         } catch {
             return Self.unrecordable("\(error)")
         }
+        // The rest of a large body follows through the writer queue: the answer does not wait on it.
+        for record in bodyRecords { sink.append(event: record) }
         return response
     }
 
@@ -86,7 +92,7 @@ public struct GateResponder: HTTPResponder {
 
     /// The BigQuery surface: authenticate → parse → record → decide → (commit) → forward → record.
     private func handleAPI(_ request: Request, context: GateRequestContext, session: GateSession?, sink: (any RecordSink)?,
-                           started: UInt64) async throws -> Response {
+                           started: UInt64, bodyRecords: inout [JournalEvent]) async throws -> Response {
         let path = request.uri.path
         let requestID = UUID().uuidString.lowercased()
         let method = request.method.rawValue
@@ -176,11 +182,12 @@ public struct GateResponder: HTTPResponder {
         }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
         let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil }, requestID: requestID)
-        return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started)
+        return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started,
+                             bodyRecords: &bodyRecords)
     }
 
     private func forward(_ request: Request, call: GateCall, body: [UInt8], requestID: String,
-                         sink: (any RecordSink)?, started: UInt64) async -> Response {
+                         sink: (any RecordSink)?, started: UInt64, bodyRecords: inout [JournalEvent]) async -> Response {
         let endpoint = call.endpoint
         var headers = ["Accept: application/json", "User-Agent: hrec-gate"]
         if let contentType = request.headers[.contentType] { headers.append("Content-Type: \(contentType)") }
@@ -212,7 +219,7 @@ public struct GateResponder: HTTPResponder {
         let responder = self
         let scan = try? ResponseScan(body: response.body)
         let answered = AnsweredCall(call: call, status: response.status, body: response.body, selectedFields: selected, tableSchema: {
-            await responder.tableSchema(project: endpoint.project, dataset: endpoint.dataset ?? "", table: endpoint.table ?? "")
+            await responder.cachedTableSchema(TableRef(project: endpoint.project, dataset: endpoint.dataset ?? "", table: endpoint.table ?? ""))
         }, scan: scan)
         switch await policy.filterResponse(answered) {
         case .pass:
@@ -228,13 +235,17 @@ public struct GateResponder: HTTPResponder {
         // Masking changes values inside the rows only: the scan of the upstream body still holds.
         let summary = ResponseSummary(scan: scan)
         if let job = summary.job, endpoint.carriesSQL || endpoint.name == "jobs.upload" { await policy.jobForwarded(job) }
-        let capped = response.body.prefix(responseBodyCap)
-        let event = GateEvents.Response(
+        let record = ResponseRecord(requestID: requestID, body: response.body, inlineCap: responseBodyCap, journalCap: responseJournalCap)
+        bodyRecords = record.chunks
+        var event = GateEvents.Response(
             requestID: requestID, decision: "allow", reason: nil, status: response.status, upstreamStatus: response.status,
             job: summary.job, rows: summary.rows, totalRows: summary.totalRows, bytesProcessed: summary.bytesProcessed,
             latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: upstreamLatency,
-            responseBytes: response.body.count, responseBody: String(decoding: capped, as: UTF8.self),
-            responseBodyTruncated: capped.count < response.body.count, responseBodyCap: responseBodyCap)
+            responseBytes: response.body.count, responseBody: record.inline,
+            responseBodyTruncated: record.inlineTruncated, responseBodyCap: responseBodyCap)
+        event.responseBodyChunks = record.chunks.isEmpty ? nil : record.chunks.count
+        event.responseJournalCap = record.cap
+        event.responseSHA256 = record.sha256
         append(type: "gate.response", event, to: sink)
         var headerFields = HTTPFields()
         headerFields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
@@ -294,25 +305,18 @@ public struct GateResponder: HTTPResponder {
         var columns: [[String: String]]
     }
 
-    /// The body with `maximumBytesBilled` set (jobs.query: top level; jobs.insert: configuration.query).
+    /// The body with `maximumBytesBilled` set (jobs.query: top level; jobs.insert:
+    /// configuration.query), spliced into the client's bytes: nothing else is re-serialised.
+    /// A body without the object to set it in is returned unchanged (it carries no query).
     static func settingMaximumBytesBilled(_ cap: UInt64, in body: [UInt8], endpoint: String) -> [UInt8] {
-        guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return body }
-        if endpoint == "jobs.insert" {
-            var configuration = object["configuration"] as? [String: Any] ?? [:]
-            var query = configuration["query"] as? [String: Any] ?? [:]
-            query["maximumBytesBilled"] = String(cap)
-            configuration["query"] = query
-            object["configuration"] = configuration
-        } else {
-            object["maximumBytesBilled"] = String(cap)
-        }
-        return (try? JSONSerialization.data(withJSONObject: object)).map { [UInt8]($0) } ?? body
+        guard let root = (try? JSONNode(parsing: body))?.object else { return body }
+        let target = endpoint == "jobs.insert" ? root["configuration"]?["query"]?.object : root
+        return target?.setting("maximumBytesBilled", toEncoded: Array("\"\(cap)\"".utf8), in: body) ?? body
     }
 
     /// The job id a jobs.insert body chooses, if any.
     static func clientJobID(_ body: [UInt8]) -> String? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else { return nil }
-        return (object["jobReference"] as? [String: Any])?["jobId"] as? String
+        (try? JSONNode(parsing: body))?["jobReference"]?["jobId"]?.string
     }
 
     private func bearerToken(_ request: Request) -> String? {

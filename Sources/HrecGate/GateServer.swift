@@ -17,7 +17,7 @@ public final class GateServer: Sendable {
     /// - Throws: when the address cannot be bound.
     public static func start(host: String, port: Int, identity: GateIdentity, journals: GateJournals,
                              upstreamURL: String, credential: UpstreamCredential, policy: any RequestPolicy = AllowAll(),
-                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024, limits: ConnectionLimits = .init(),
+                             dryRuns: Bool? = nil, responseBodyCap: Int = 64 * 1024, responseJournalCap: Int? = nil, limits: ConnectionLimits = .init(),
                              requestLimits: RequestLimits = .init(), sessions: GateSessions = GateSessions(),
                              unixSocket: String? = nil, credentialEnvironment: [String: String] = [:]) async throws -> GateServer {
         var logger = Logger(label: "hrec.gate")
@@ -25,7 +25,7 @@ public final class GateServer: Sendable {
         let responder = GateResponder(identity: identity, sessions: sessions, journals: journals,
                                       upstream: UpstreamClient(baseURL: upstreamURL),
                                       authorizer: UpstreamAuthorizer(credential, environment: credentialEnvironment),
-                                      policy: policy, logger: logger, responseBodyCap: responseBodyCap,
+                                      policy: policy, logger: logger, responseBodyCap: responseBodyCap, responseJournalCap: responseJournalCap,
                                       dryRuns: dryRuns ?? GateConfiguration.upstreamOffersDryRun(upstreamURL), desk: ApprovalDesk(),
                                       budget: RequestBudget(limits: requestLimits))
         let (stream, continuation) = AsyncStream<Int>.makeStream()

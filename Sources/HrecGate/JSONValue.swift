@@ -1,3 +1,5 @@
+import HrecPolicy
+
 /// Any JSON value, for parts of requests the gate records verbatim (query parameters).
 public indirect enum JSONValue: Codable, Sendable, Equatable {
     case null
@@ -6,6 +8,18 @@ public indirect enum JSONValue: Codable, Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+
+    /// The value of a parsed request member (numbers as `Double`, as a JSON decoder reads them).
+    public init(_ node: JSONNode) {
+        switch node {
+        case .null: self = .null
+        case let .bool(value): self = .bool(value)
+        case let .number(text): self = .number(Double(text) ?? 0)
+        case let .string(text): self = .string(text)
+        case let .array(elements): self = .array(elements.map(JSONValue.init))
+        case let .object(object): self = .object(object.members.mapValues(JSONValue.init))
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

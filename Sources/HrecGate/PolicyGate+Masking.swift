@@ -6,6 +6,8 @@ extension PolicyGate {
     /// Masks the rows of jobs.query, getQueryResults (every page: the schema is remembered per
     /// job) and tabledata.list (schema from tables.get, cached; selectedFields honoured) before
     /// the agent or the journal sees them. When masking cannot be applied, the answer is refused.
+    /// Masking runs per request, in parallel (the table schema cache and the forwarded jobs
+    /// have locks of their own).
     public func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter {
         let masking = policy.masking
         let endpoint = answered.call.endpoint
@@ -28,28 +30,27 @@ extension PolicyGate {
                 sql = query.sql
             }
             if let job = responseJob {
-                jobs[job, default: JobInfo()].tables = tables
-                jobs[job, default: JobInfo()].sql = sql
+                jobs.update(job) { [tables, sql] in
+                    $0.tables = tables
+                    $0.sql = sql
+                }
             }
         case "jobs.getQueryResults", "jobs.get":
-            let job = endpoint.job ?? responseJob ?? ""
-            tables = jobs[job]?.tables ?? []
-            sql = jobs[job]?.sql
-            if schema == nil { schema = jobs[job]?.schema }
+            let known = jobs.info(endpoint.job ?? responseJob ?? "")
+            tables = known?.tables ?? []
+            sql = known?.sql
+            if schema == nil { schema = known?.schema }
         default: // tabledata.list
             let table = endpoint.resource
             tables = [table]
-            if schemas[table] == nil, let fetched = await answered.tableSchema() {
-                schemas[table] = fetched
-            }
-            schema = schemas[table].map { full in
+            schema = await answered.tableSchema().map { full in
                 guard let selected = answered.selectedFields, !selected.isEmpty else { return full }
                 let names = Set(selected.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
                 return full.filter { names.contains($0.name) }
             }
         }
         if let schema, let job = responseJob ?? endpoint.job, endpoint.name != "tabledata.list" {
-            jobs[job, default: JobInfo()].schema = schema
+            jobs.update(job) { $0.schema = schema }
         }
         guard let rows = scan.rows else { return .pass }
         guard let schema else { return .refuse("the rows' schema is unknown, so they cannot be masked") }
@@ -95,11 +96,4 @@ extension PolicyGate {
         let analyzer = SQLAnalyzer(defaultProject: parts.count == 2 ? parts[0] : project, defaultDataset: parts.last)
         return ((try? analyzer.analyze(query.sql))?.reads).map { $0.map(\.description).sorted() } ?? []
     }
-}
-
-/// What the gate remembers of a job it forwarded: the tables it read and its result schema.
-struct JobInfo: Sendable {
-    var tables: [String] = []
-    var sql: String?
-    var schema: [SchemaField]?
 }

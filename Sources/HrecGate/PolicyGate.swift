@@ -6,11 +6,11 @@ import HrecSQL
 /// The policy engine behind the gate: parses the SQL (one tokenizer, `HrecSQL`), maps non-SQL
 /// calls onto statements, evaluates the rules (`HrecPolicy`), journals a `policy.decision`
 /// event with the rule ids and reasons, and fails closed on anything it cannot check.
-public actor PolicyGate: RequestPolicy {
-    public nonisolated let policy: Policy
-    private var knownJobs: Set<String> = []
-    var jobs: [String: JobInfo] = [:]
-    var schemas: [String: [SchemaField]] = [:]
+public final class PolicyGate: RequestPolicy, Sendable {
+    public let policy: Policy
+    /// Jobs forwarded and what is known of them, behind a lock of their own: the gate has no
+    /// single lane that unrelated requests wait in.
+    let jobs = ForwardedJobs()
     let hmacKey: [UInt8]?
 
     /// - Throws: `GateError.configuration` when the masking key file is named but unreadable.
@@ -26,8 +26,10 @@ public actor PolicyGate: RequestPolicy {
         }
     }
 
-    public func jobForwarded(_ job: String) { knownJobs.insert(job) }
+    public func jobForwarded(_ job: String) { jobs.insert(job) }
 
+    /// Deciding reads only the policy and the forwarded jobs, so unrelated requests are decided
+    /// in parallel.
     public func decide(_ call: GateCall, sink: (any RecordSink)?) async -> GateDecision {
         let endpoint = call.endpoint
         var statements: [StatementAnalysis] = []
@@ -50,7 +52,7 @@ public actor PolicyGate: RequestPolicy {
             } else if endpoint.name == "jobs.list" {
                 statements = [StatementAnalysis(kind: "LIST_JOBS")]
             } else if let job = endpoint.job {
-                if knownJobs.contains(job) { return .allow }
+                if jobs.contains(job) { return .allow }
                 refusal = "job \(job) was not started through this gate"
             }
         } catch {

@@ -1,4 +1,5 @@
 import Foundation
+import HrecPolicy
 
 /// The parts of a jobs.query / jobs.insert body the gate reads: decoded at the edge, typed.
 /// Every option that changes what the query does (where its result goes, which tables it can
@@ -46,38 +47,39 @@ public struct QueryRequest: Sendable, Equatable {
     /// (a load, copy or extract job: `JobRequest`).
     /// - Throws: `BigQueryError.invalid` when the body is not JSON.
     public static func parse(endpoint: String, body: [UInt8]) throws -> QueryRequest? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
-            throw BigQueryError.invalid("request body is not a JSON object")
+        let object: JSONObject
+        do {
+            guard let parsed = try JSONNode(parsing: body).object else { throw BigQueryError.invalid("request body is not a JSON object") }
+            object = parsed
+        } catch let error as MaskingError {
+            throw BigQueryError.invalid("request body is not a JSON object: \(error.reason) at byte \(error.offset)")
         }
-        let query: [String: Any]
+        let query: JSONObject
         var dryRun = false
         var unknown: [String] = []
         if endpoint == "jobs.insert" {
-            guard let configuration = object["configuration"] as? [String: Any] else { return nil }
-            dryRun = configuration["dryRun"] as? Bool ?? false
-            guard let inner = configuration["query"] as? [String: Any] else { return nil }
+            guard let configuration = object["configuration"]?.object else { return nil }
+            dryRun = configuration["dryRun"]?.bool ?? false
+            guard let inner = configuration["query"]?.object else { return nil }
             query = inner
             unknown = Set(configuration.keys).subtracting(configurationKeys).map { "configuration.\($0)" }
             if Set(configuration.keys).intersection(jobKinds).count > 1 { unknown.append("configuration with more than one of query, copy, extract, load") }
             unknown += Set(inner.keys).subtracting(jobQueryKeys).map { "configuration.query.\($0)" }
         } else {
             query = object
-            dryRun = object["dryRun"] as? Bool ?? false
+            dryRun = object["dryRun"]?.bool ?? false
             unknown = Set(object.keys).subtracting(queryKeys).map { $0 }
         }
-        guard let sql = query["query"] as? String else { return nil }
-        var parameters: JSONValue?
-        if let raw = query["queryParameters"], let data = try? JSONSerialization.data(withJSONObject: raw) {
-            parameters = try? JSONDecoder().decode(JSONValue.self, from: data)
-        }
+        guard let sql = query["query"]?.string else { return nil }
+        let parameters = query["queryParameters"].map(JSONValue.init)
         var defaultDataset: String?
-        if let dataset = query["defaultDataset"] as? [String: Any], let id = dataset["datasetId"] as? String {
-            defaultDataset = [dataset["projectId"] as? String, id].compactMap { $0 }.joined(separator: ".")
+        if let dataset = query["defaultDataset"], let id = dataset["datasetId"]?.string {
+            defaultDataset = [dataset["projectId"]?.string, id].compactMap { $0 }.joined(separator: ".")
         }
         // BigQuery's default is legacy SQL for jobs.query and jobs.insert alike; a #legacySQL first
         // line switches the dialect too (the tokenizer would read it as a comment).
         let prefix = sql.drop { $0.isWhitespace }.prefix("#legacysql".count).lowercased()
-        let legacy = (query["useLegacySql"] as? Bool ?? true) || prefix == "#legacysql"
+        let legacy = (query["useLegacySql"]?.bool ?? true) || prefix == "#legacysql"
         var request = QueryRequest(sql: sql, parameters: parameters, defaultDataset: defaultDataset, dryRun: dryRun, useLegacySQL: legacy)
         request.readOptions(query, unknown: unknown)
         return request
@@ -85,19 +87,18 @@ public struct QueryRequest: Sendable, Equatable {
 
     /// Reads the destination, dispositions, external tables and connection properties; records
     /// the first thing the gate cannot check in `unsupported`.
-    mutating func readOptions(_ query: [String: Any], unknown: [String]) {
+    mutating func readOptions(_ query: JSONObject, unknown: [String]) {
         var problems: [String] = []
         if !unknown.isEmpty { problems.append("unknown option \(unknown.sorted().joined(separator: ", "))") }
         if let table = query["destinationTable"] {
-            if let table = table as? [String: Any], let dataset = table["datasetId"] as? String, let id = table["tableId"] as? String,
-               !dataset.isEmpty, !id.isEmpty {
-                destination = [(table["projectId"] as? String) ?? "", dataset, id]
+            if let dataset = table["datasetId"]?.string, let id = table["tableId"]?.string, !dataset.isEmpty, !id.isEmpty {
+                destination = [table["projectId"]?.string ?? "", dataset, id]
             } else {
                 problems.append("destinationTable must name datasetId and tableId")
             }
         }
-        writeDisposition = query["writeDisposition"] as? String
-        createDisposition = query["createDisposition"] as? String
+        writeDisposition = query["writeDisposition"]?.string
+        createDisposition = query["createDisposition"]?.string
         if query["writeDisposition"] != nil || query["createDisposition"] != nil, destination == nil {
             problems.append("writeDisposition/createDisposition without a destinationTable")
         }
@@ -105,15 +106,15 @@ public struct QueryRequest: Sendable, Equatable {
             problems.append("destinationEncryptionConfiguration (choosing the key a table is encrypted with) is not supported through the gate")
         }
         if let definitions = query["tableDefinitions"] {
-            if let definitions = definitions as? [String: Any] { externalTables = definitions.keys.sorted() } else {
+            if let definitions = definitions.object { externalTables = definitions.keys.sorted() } else {
                 problems.append("tableDefinitions must be an object")
             }
         }
-        if let resources = query["userDefinedFunctionResources"] as? [Any], !resources.isEmpty {
+        if let resources = query["userDefinedFunctionResources"]?.array, !resources.isEmpty {
             problems.append("userDefinedFunctionResources (legacy SQL) are not supported")
         }
         if let properties = query["connectionProperties"] {
-            let keys = (properties as? [[String: Any]])?.map { ($0["key"] as? String) ?? "" }
+            let keys = properties.array?.map { $0["key"]?.string ?? "" }
             if let keys {
                 let refused = keys.filter { !Self.harmlessConnectionProperties.contains($0) }
                 if !refused.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import HrecPolicy
 import HrecSQL
 
 /// Bodies of table and dataset calls read for what they do: a tables.insert or tables.patch
@@ -14,20 +15,20 @@ public enum TableRequest {
     /// - Throws: `BigQueryError.accessDenied` when the body cannot be read.
     public static func statements(endpoint: BigQueryEndpoint, body: [UInt8], base: StatementAnalysis) throws(BigQueryError) -> [StatementAnalysis] {
         guard ["tabledata.insertAll", "datasets.insert", "datasets.patch"].contains(endpoint.name) else { return [base] }
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+        guard let object = (try? JSONNode(parsing: body))?.object else {
             throw .accessDenied("the \(endpoint.name) body is not a JSON object")
         }
         let project = endpoint.project
         switch endpoint.name {
         case "tabledata.insertAll":
             guard let suffix = object["templateSuffix"] else { return [base] }
-            guard let suffix = suffix as? String, let table = endpoint.table else { throw .accessDenied("templateSuffix must be a string") }
+            guard let suffix = suffix.string, let table = endpoint.table else { throw .accessDenied("templateSuffix must be a string") }
             var statement = base
             statement.writes.insert(TableRef(project: project, dataset: endpoint.dataset ?? "_", table: table + suffix))
             return [statement]
         case "datasets.insert":
-            guard let reference = object["datasetReference"] as? [String: Any], let dataset = reference["datasetId"] as? String, !dataset.isEmpty,
-                  (reference["projectId"] as? String).map({ $0 == project }) ?? true else {
+            guard let reference = object["datasetReference"]?.object, let dataset = reference["datasetId"]?.string, !dataset.isEmpty,
+                  reference["projectId"].map({ $0.string == project }) ?? true else {
                 throw .accessDenied("datasets.insert must name its datasetReference.datasetId in the request's project")
             }
             return [StatementAnalysis(kind: "CREATE_SCHEMA", writes: [TableRef(project: project, dataset: dataset, table: "*")])]
@@ -39,26 +40,26 @@ public enum TableRequest {
     /// The statement the body amounts to.
     /// - Throws: `BigQueryError.accessDenied` when the body or its SQL cannot be checked.
     public static func statement(endpoint: BigQueryEndpoint, body: [UInt8]) throws(BigQueryError) -> StatementAnalysis {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+        guard let object = (try? JSONNode(parsing: body))?.object else {
             throw .accessDenied("the table definition is not a JSON object")
         }
-        let reference = object["tableReference"] as? [String: Any]
+        let reference = object["tableReference"]?.object
         let project = endpoint.project, dataset = endpoint.dataset ?? "_"
-        if let named = reference?["datasetId"] as? String, named != dataset {
+        if let named = reference?["datasetId"]?.string, named != dataset {
             throw .accessDenied("the table definition names dataset \(named), the request path \(dataset)")
         }
-        if let named = reference?["projectId"] as? String, named != project {
+        if let named = reference?["projectId"]?.string, named != project {
             throw .accessDenied("the table definition names project \(named), the request path \(project)")
         }
-        let id = endpoint.table ?? (reference?["tableId"] as? String)
+        let id = endpoint.table ?? reference?["tableId"]?.string
         let target = TableRef(project: project, dataset: dataset, table: id.flatMap { $0.isEmpty ? nil : $0 } ?? "*")
         let creating = endpoint.name == "tables.insert"
         for (key, suffix) in [("view", "VIEW"), ("materializedView", "MATERIALIZED_VIEW")] {
             guard let definition = object[key] else { continue }
-            guard let definition = definition as? [String: Any], let sql = definition["query"] as? String else {
+            guard let definition = definition.object, let sql = definition["query"]?.string else {
                 throw .accessDenied("the \(key) definition has no query")
             }
-            if key == "view", definition["useLegacySql"] as? Bool ?? true {
+            if key == "view", definition["useLegacySql"]?.bool ?? true {
                 throw .accessDenied("legacy SQL views cannot be checked; set view.useLegacySql to false")
             }
             let analysis: ScriptAnalysis

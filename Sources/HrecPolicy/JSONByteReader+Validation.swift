@@ -5,25 +5,6 @@ extension JSONByteReader {
     /// Nesting deeper than this is refused rather than recursed into.
     static let maximumDepth = 256
 
-    /// A value built from the bytes, for the few small members the scanner decodes.
-    indirect enum Value: Equatable {
-        case object([String: Value])
-        case array([Value])
-        case string(String)
-        /// A number, `true`, `false` or `null`: validated, not kept.
-        case scalar
-
-        subscript(key: String) -> Value? {
-            if case let .object(members) = self { return members[key] }
-            return nil
-        }
-
-        var string: String? {
-            if case let .string(text) = self { return text }
-            return nil
-        }
-    }
-
     /// Checks one value of any kind and moves past it, without recursion or building anything
     /// (the rows' path: it runs over every byte of a result). `depth` counts the enclosing levels.
     /// - Throws: `MaskingError` naming the offset and what is wrong.
@@ -105,30 +86,6 @@ extension JSONByteReader {
             withUnsafeBytes(of: words) { raw in
                 (raw.load(fromByteOffset: (index >> 6) * 8, as: UInt64.self) >> UInt64(index & 63)) & 1 == 1
             }
-        }
-    }
-
-    /// Reads and builds one value (objects, arrays, strings; other scalars validated only).
-    mutating func readValue(depth: Int = 0) throws(MaskingError) -> Value {
-        skipWhitespace()
-        guard let byte = peek else { throw error("unexpected end of JSON") }
-        switch byte {
-        case UInt8(ascii: "\""):
-            let (range, escaped) = try readString()
-            return .string(Self.decode(bytes, range: range, escaped: escaped))
-        case UInt8(ascii: "{"):
-            var result: [String: Value] = [:]
-            try members(depth: depth) { (reader: inout JSONByteReader, key: Range<Int>, escaped: Bool) throws(MaskingError) in
-                result[Self.decode(reader.bytes, range: key, escaped: escaped)] = try reader.readValue(depth: depth + 1)
-            }
-            return .object(result)
-        case UInt8(ascii: "["):
-            var result: [Value] = []
-            try elements(depth: depth) { (reader: inout JSONByteReader) throws(MaskingError) in result.append(try reader.readValue(depth: depth + 1)) }
-            return .array(result)
-        default:
-            try validateScalar()
-            return .scalar
         }
     }
 

@@ -4,10 +4,10 @@ import Yams
 
 /// Reads a policy file (YAML), collecting every problem with its line and column.
 public enum PolicyParser {
-    /// Top-level keys. `identity`, `upstream` and `journals` belong to the gate configuration in
+    /// Top-level keys. `identity`, `upstream`, `journals` and `journal` belong to the gate configuration in
     /// the same file (see docs/policy.md) and are checked by the gate.
     static let topLevelKeys: Set<String> = ["version", "default", "default_message", "rules", "masking", "network", "identity", "upstream",
-                                            "journals", "confinement"]
+                                            "journals", "journal", "confinement"]
     static let ruleKeys: Set<String> = ["id", "description", "match", "action", "message", "maximum_bytes_billed", "approvers", "approvals", "expiry", "notify"]
     static let matchKeys: Set<String> = ["kinds", "tables", "reads", "writes", "principals", "groups", "min_bytes", "columns", "star", "masked"]
 

@@ -27,7 +27,7 @@ public struct ResponseScan: Sendable, Equatable {
             guard reader.peek == UInt8(ascii: "{") else { throw reader.error("the response is not a JSON object") }
             var seen: Set<String> = []
             var topSchema: [SchemaField]?
-            var statistics: JSONByteReader.Value?
+            var statistics: JSONNode?
             try reader.members(depth: 0) { (reader: inout JSONByteReader, key: Range<Int>, escaped: Bool) throws(MaskingError) in
                 let name = JSONByteReader.decode(input, range: key, escaped: escaped)
                 guard seen.insert(name).inserted else { throw reader.error("the member '\(name)' appears twice") }
@@ -38,15 +38,15 @@ public struct ResponseScan: Sendable, Equatable {
                     scan.rowCount = try Self.countRows(&reader)
                     scan.rows = start..<reader.position
                 case "schema":
-                    topSchema = SchemaField.fields(fromSchema: try reader.readValue(depth: 1))
+                    topSchema = SchemaField.fields(fromSchema: try reader.readNode(depth: 1))
                 case "jobReference":
-                    scan.jobID = try reader.readValue(depth: 1)["jobId"]?.string
+                    scan.jobID = try reader.readNode(depth: 1)["jobId"]?.string
                 case "statistics":
-                    statistics = try reader.readValue(depth: 1)
+                    statistics = try reader.readNode(depth: 1)
                 case "totalRows":
-                    scan.totalRows = try reader.readValue(depth: 1).string
+                    scan.totalRows = try reader.readNode(depth: 1).string
                 case "totalBytesProcessed":
-                    scan.totalBytesProcessed = try reader.readValue(depth: 1).string
+                    scan.totalBytesProcessed = try reader.readNode(depth: 1).string
                 default:
                     try reader.validateValue(depth: 1)
                 }

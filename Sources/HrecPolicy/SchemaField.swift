@@ -18,7 +18,7 @@ public struct SchemaField: Sendable, Equatable {
 
     /// Decodes `schema.fields` from a scanned value (`ResponseScan`); nil when it is not a
     /// schema: a field without a string name or type, or a RECORD without its fields.
-    static func fields(fromSchema value: JSONByteReader.Value?) -> [SchemaField]? {
+    static func fields(fromSchema value: JSONNode?) -> [SchemaField]? {
         guard case let .array(list)? = value?["fields"] else { return nil }
         var result: [SchemaField] = []
         for item in list {

@@ -54,7 +54,8 @@ struct GateCommand: AsyncParsableCommand {
             journals: GateJournals(directory: directory, signer: try JournalSigner.loadOrCreate(), hrecVersion: Hrec.version,
                                    idleTimeout: max(0.1, idleClose)),
             upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential,
-            policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun, limits: limits)
+            policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun,
+            responseJournalCap: try configuration.responseJournalCap(), limits: limits)
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
         let signal = await TerminationSignal.wait()
         FileHandle.standardError.write(Data("hrec gate: signal \(signal), stopping\n".utf8))

@@ -118,6 +118,7 @@ struct RunCommand: AsyncParsableCommand {
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
                     lastPrompt: session.lastPrompt,
                     policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
+                    responseJournalCap: try configuration.responseJournalCap(),
                     session: session.sessionID.description, journal: session.journalURL.path,
                     directory: directory, credentialEnvironment: credentialEnvironment,
                     advertisedHost: confinement == nil ? "127.0.0.1" : RunConfinement.gateAddress)

@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import HrecJournal
+import HrecPolicy
+
+/// How a response body the agent received goes into the journal (docs/gate-events.md): its
+/// first bytes inline in `gate.response` (`responseBody`, up to the inline cap, cut at a UTF-8
+/// character boundary), the rest in consecutive `gate.response.body` records of at most
+/// `chunkBytes` each, so the journal holds the body whole. A journal cap (`journal:
+/// response_body_cap`) bounds what is kept; when it cuts the body, the full body's SHA-256 is
+/// recorded so the record still proves what was returned.
+struct ResponseRecord {
+    /// Bytes of body per `gate.response.body` record.
+    static let chunkBytes = 1 << 20
+
+    /// The inline part (`responseBody`).
+    let inline: String
+    /// Whether the inline part is shorter than the body.
+    let inlineTruncated: Bool
+    /// The `gate.response.body` records, in order.
+    let chunks: [JournalEvent]
+    /// The journal cap, when it cut the body.
+    let cap: Int?
+    /// Lower-case hex SHA-256 of the whole body, when the cap cut it.
+    let sha256: String?
+
+    init(requestID: String, body: [UInt8], inlineCap: Int, journalCap: Int?) {
+        let kept = journalCap.map { min($0, body.count) } ?? body.count
+        let utf8 = body.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[..<kept]), as: UTF8.self) != nil }
+        var cut = min(inlineCap, kept)
+        if utf8 { cut = Self.characterBoundary(in: body, atOrBefore: cut) }
+        inline = String(decoding: body[..<cut], as: UTF8.self)
+        inlineTruncated = cut < body.count
+        cap = kept < body.count ? journalCap : nil
+        sha256 = kept < body.count ? SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined() : nil
+        // A body that is not UTF-8 goes whole into base64 chunks (the inline text cannot hold it exactly).
+        var offset = utf8 ? cut : 0
+        var records: [JournalEvent] = []
+        while offset < kept {
+            var end = min(offset + Self.chunkBytes, kept)
+            if utf8 { end = Self.characterBoundary(in: body, atOrBefore: end) }
+            if end <= offset { end = min(offset + Self.chunkBytes, kept) }
+            records.append(Self.chunk(requestID: requestID, index: records.count, offset: offset, bytes: body[offset..<end], utf8: utf8))
+            offset = end
+        }
+        chunks = records
+    }
+
+    /// The largest offset ≤ `offset` that does not fall inside a UTF-8 sequence.
+    static func characterBoundary(in body: [UInt8], atOrBefore offset: Int) -> Int {
+        var cut = offset
+        while cut > 0, cut < body.count, body[cut] & 0xC0 == 0x80 { cut -= 1 }
+        return cut
+    }
+
+    /// One `gate.response.body` record, written without a serialiser (the text is the bulk of
+    /// the journal's gate traffic): `{"type","requestID","index","offset","text"|"base64"}`.
+    static func chunk(requestID: String, index: Int, offset: Int, bytes: ArraySlice<UInt8>, utf8: Bool) -> JournalEvent {
+        var json = Array(#"{"type":"gate.response.body","requestID":"#.utf8)
+        json.reserveCapacity(bytes.count + bytes.count / 6 + 128)
+        JSONQuoting.appendQuoted(Array(requestID.utf8)[...], to: &json)
+        json += Array(#","index":\#(index),"offset":\#(offset),"#.utf8)
+        if utf8 {
+            json += Array(#""text":"#.utf8)
+            JSONQuoting.appendQuoted(bytes, to: &json)
+        } else {
+            json += Array(#""base64":""#.utf8) + Array(Data(bytes).base64EncodedString().utf8) + [UInt8(ascii: "\"")]
+        }
+        json.append(UInt8(ascii: "}"))
+        return JournalEvent(type: "gate.response.body", json: json)
+    }
+}
