@@ -68,8 +68,12 @@ let package = Package(
         .target(name: "HrecExport", dependencies: [
             "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "HrecDelivery", dependencies: [
+            "HrecJournal", "HrecGate", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "hrec", dependencies: [
             "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport", "HrecEgress",
+            "HrecDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -92,6 +96,7 @@ let package = Package(
         ]),
         .testTarget(name: "HrecPlayerTests", dependencies: ["HrecPlayer", "HrecTestSupport"]),
         .testTarget(name: "HrecExportTests", dependencies: ["HrecExport", "HrecTestSupport"]),
+        .testTarget(name: "HrecDeliveryTests", dependencies: ["HrecDelivery", "HrecJournal", "HrecTestSupport"]),
         .testTarget(name: "HrecCLITests", dependencies: ["HrecTestSupport"]),
     ]
 )

@@ -22,6 +22,7 @@ struct Hrec: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self,
+            DeliverCommand.self,
             PlayCommand.self,
             GateCommand.self,
             VerifyCommand.self,
