@@ -60,6 +60,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        .target(name: "HrecCollector", dependencies: [
+            "HrecJournal", "HrecGate",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "HrecEgress", dependencies: [
             "HrecJournal", "HrecPolicy",
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,10 +78,10 @@ let package = Package(
             "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HrecDelivery", dependencies: [
-            "HrecJournal", "HrecGate", .product(name: "Crypto", package: "swift-crypto"),
+            "HrecJournal", "HrecGate", "HrecCollector",
         ]),
         .executableTarget(name: "hrec", dependencies: [
-            "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport", "HrecEgress",
+            "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport", "HrecEgress", "HrecCollector",
             "HrecDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,7 +105,10 @@ let package = Package(
         ]),
         .testTarget(name: "HrecPlayerTests", dependencies: ["HrecPlayer", "HrecTestSupport"]),
         .testTarget(name: "HrecExportTests", dependencies: ["HrecExport", "HrecTestSupport"]),
-        .testTarget(name: "HrecDeliveryTests", dependencies: ["HrecDelivery", "HrecJournal", "HrecTestSupport"]),
+        .testTarget(name: "HrecCollectorTests", dependencies: ["HrecCollector", "HrecJournal", "HrecTestSupport"]),
+        .testTarget(name: "HrecDeliveryTests", dependencies: [
+            "HrecDelivery", "HrecCollector", "HrecJournal", "HrecTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "HrecCLITests", dependencies: ["HrecTestSupport"]),
     ]
 )

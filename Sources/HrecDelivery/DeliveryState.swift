@@ -1,4 +1,5 @@
 import Foundation
+import HrecCollector
 import HrecJournal
 
 /// Where one journal's delivery stands, kept in a small file per session in hrec's data
@@ -18,7 +19,7 @@ public struct DeliveryState: Codable, Sendable, Equatable {
     public var journalComplete: Bool
     /// Whether the collector acknowledged the seek index.
     public var indexDelivered: Bool
-    public var lastReceipt: CollectorReceipt?
+    public var lastReceipt: Receipt?
     /// The last failure, while frames are pending.
     public var lastError: String?
     public var updatedAtMicros: Int64

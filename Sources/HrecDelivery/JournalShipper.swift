@@ -1,4 +1,5 @@
 import Foundation
+import HrecCollector
 import HrecJournal
 import Synchronization
 
@@ -41,7 +42,7 @@ public final class JournalShipper: Sendable {
         public var indexDelivered = false
         /// When each unacknowledged unit was first seen (monotonic µs), oldest first.
         var pendingSince: [UInt64] = []
-        public var lastReceipt: CollectorReceipt?
+        public var lastReceipt: Receipt?
         /// The last failure since the last success.
         public var lastError: DeliveryError?
         /// Set when shipping stopped for good.
@@ -51,25 +52,25 @@ public final class JournalShipper: Sendable {
     }
 
     public let path: String
-    public let client: CollectorClient
+    public let client: DeliveryClient
     private let options: Options
     private let progress = Mutex(Progress())
     private let deadline = Mutex<UInt64?>(nil)
-    private let receiptHandler = Mutex<(@Sendable (CollectorReceipt, Bool) -> Void)?>(nil)
+    private let receiptHandler = Mutex<(@Sendable (Receipt, Bool) -> Void)?>(nil)
     /// The delivery state last written (compared before writing again).
     private let saved = Mutex<DeliveryState?>(nil)
 
     /// - Parameters:
     ///   - path: the journal (it may still be being written).
     ///   - client: the collector.
-    public init(path: String, client: CollectorClient, options: Options = Options()) {
+    public init(path: String, client: DeliveryClient, options: Options = Options()) {
         self.path = path
         self.client = client
         self.options = options
     }
 
     /// Called with each receipt and whether to journal it (it acknowledges more than receipts).
-    public func onReceipt(_ handler: @escaping @Sendable (CollectorReceipt, Bool) -> Void) {
+    public func onReceipt(_ handler: @escaping @Sendable (Receipt, Bool) -> Void) {
         receiptHandler.withLock { $0 = handler }
     }
 

@@ -1,4 +1,4 @@
-import Crypto
+import HrecCollector
 import HrecJournal
 
 /// One shipper's conversation with the collector about one journal: what the file holds, what
@@ -6,7 +6,7 @@ import HrecJournal
 /// (one task), so it needs no locking.
 struct ShipperSession {
     let follower: JournalFollower
-    let client: CollectorClient
+    let client: DeliveryClient
     let options: JournalShipper.Options
     /// What the collector holds, once asked (nil: ask before sending).
     private var known: (preamble: Bool, frames: UInt64, index: Bool)?
@@ -15,7 +15,7 @@ struct ShipperSession {
     /// The largest raw size of a frame that holds only receipts (a receipt record is ~400 bytes).
     static let receiptFrameLimit: UInt32 = 4096
 
-    init(follower: JournalFollower, client: CollectorClient, options: JournalShipper.Options) {
+    init(follower: JournalFollower, client: DeliveryClient, options: JournalShipper.Options) {
         self.follower = follower
         self.client = client
         self.options = options
@@ -54,7 +54,7 @@ struct ShipperSession {
     /// Makes the next requests: asks what the collector holds (first time, or after a failure),
     /// sends the preamble, then one batch of units or the index.
     /// - Returns: the receipts received.
-    mutating func sendSome() async throws(DeliveryError) -> [CollectorReceipt] {
+    mutating func sendSome() async throws(DeliveryError) -> [Receipt] {
         guard let preamble = follower.preamble, let session = follower.sessionID else { return [] }
         var state = try await knownState(session)
         if !state.preamble {
@@ -107,7 +107,7 @@ struct ShipperSession {
     }
 
     /// A receipt must name this session and acknowledge exactly the local chain through `frames`.
-    private func check(_ receipt: CollectorReceipt, frames: UInt64, session: SessionID) throws(DeliveryError) {
+    private func check(_ receipt: Receipt, frames: UInt64, session: SessionID) throws(DeliveryError) {
         guard receipt.sessionID.lowercased() == session.description else {
             throw .badAnswer(collector: client.baseURL, detail: "a receipt for session \(receipt.sessionID), not \(session)")
         }
@@ -118,13 +118,13 @@ struct ShipperSession {
         guard receipt.chainHead.lowercased() == local else {
             throw .diverged(collector: client.baseURL, detail: "its receipt names chain head \(receipt.chainHead) for frame \(frames - 1), the local one is \(local)")
         }
-        if let key = options.collectorKey, (try? Curve25519.Signing.PublicKey(rawRepresentation: key)).map(receipt.isSigned(by:)) != true {
+        if let key = options.collectorKey, !ReceiptSigner.isValid(receipt, publicKey: key) {
             throw .badAnswer(collector: client.baseURL, detail: "a receipt not signed by the pinned collector key (it names \(receipt.collector))")
         }
     }
 
     /// Whether `receipt` acknowledges a frame holding more than receipts since the last journaled one.
-    mutating func isWorthJournaling(_ receipt: CollectorReceipt) -> Bool {
+    mutating func isWorthJournaling(_ receipt: Receipt) -> Bool {
         let units = follower.units
         let upper = min(Int(receipt.frames), units.count)
         let lower = min(Int(journaledThrough), upper)
@@ -136,7 +136,7 @@ struct ShipperSession {
     private func isReceiptsOnly(_ unit: JournalFollower.Unit) -> Bool {
         guard unit.rawLength <= Self.receiptFrameLimit, let records = try? follower.records(of: unit) else { return false }
         return records.allSatisfy { record in
-            if case let .event(event) = record.body { return event.type == CollectorReceipt.eventType }
+            if case let .event(event) = record.body { return event.type == Receipt.eventType }
             return false
         }
     }

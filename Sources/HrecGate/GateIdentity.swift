@@ -12,7 +12,7 @@ public enum GateIdentity: Sendable {
 
     /// The identity proven by `subjectToken`.
     /// - Throws: `GateError.identity` with the reason.
-    func identify(subjectToken: String) async throws -> Identity {
+    public func identify(subjectToken: String) async throws -> Identity {
         try await identifyWithExpiry(subjectToken: subjectToken).identity
     }
 

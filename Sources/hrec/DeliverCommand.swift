@@ -64,12 +64,12 @@ struct DeliverCommand: AsyncParsableCommand {
         }
         var options = JournalShipper.Options()
         options.collectorKey = try DeliveryOptions.pinnedKey(collectorKey)
-        var clients: [String: CollectorClient] = [:]
+        var clients: [String: DeliveryClient] = [:]
         var failures = 0
         for job in jobs {
-            let client: CollectorClient
+            let client: DeliveryClient
             do {
-                client = try clients[job.collector] ?? CollectorClient(url: job.collector, token: token)
+                client = try clients[job.collector] ?? DeliveryClient(url: job.collector, token: token)
             } catch {
                 throw CLIError("deliver: \(error)", exitCode: 64)
             }

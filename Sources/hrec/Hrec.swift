@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecCollector
 import HrecExport
 import HrecGate
 import HrecJournal
@@ -25,6 +26,7 @@ struct Hrec: AsyncParsableCommand {
             DeliverCommand.self,
             PlayCommand.self,
             GateCommand.self,
+            CollectCommand.self,
             VerifyCommand.self,
             CatCommand.self,
             InfoCommand.self,
@@ -62,6 +64,9 @@ struct Hrec: AsyncParsableCommand {
         } catch let error as PolicyError {
             // One line per problem, each "hrec: FILE:LINE:COLUMN: message", sorted by position.
             FileHandle.standardError.write(Data(error.issues.map { "hrec: \(error.path):\($0)\n" }.joined().utf8))
+            Foundation.exit(1)
+        } catch let error as CollectorError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(1)
         } catch let error as GateError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecCollector
 import HrecDelivery
 import HrecJournal
 
@@ -27,9 +28,9 @@ struct InfoCommand: ParsableCommand {
         let reader = journal.reader
         var counts: [RecordKind: Int] = [:]
         var rawOutput = 0, rawInput = 0
-        var lastReceipt: CollectorReceipt?
+        var lastReceipt: Receipt?
         try reader.forEachRecord { record in
-            if case let .event(event) = record.body, let receipt = CollectorReceipt(event: event) { lastReceipt = receipt }
+            if case let .event(event) = record.body, let receipt = Receipt(event: event) { lastReceipt = receipt }
             counts[record.kind, default: 0] += 1
             if case let .output(bytes) = record.body { rawOutput += bytes.count }
             if case let .input(bytes) = record.body { rawInput += bytes.count }
@@ -93,7 +94,7 @@ struct InfoCommand: ParsableCommand {
 
     /// Where delivery to a collector stands: the delivery state kept for the session, else the
     /// last receipt journaled; nil when the journal was never shipped.
-    static func delivery(session: String, frames: Int, journaled: CollectorReceipt?) -> String? {
+    static func delivery(session: String, frames: Int, journaled: Receipt?) -> String? {
         if let state = DeliveryState.load(session: session) { return "\(state.summary), to \(state.collector)" }
         guard let journaled else { return nil }
         let time = ISO8601DateFormatter().string(from: journaled.receivedAt)

@@ -16,10 +16,10 @@ struct RunDelivery {
     /// Starts shipping `journal`; receipts go into `sink`.
     /// - Throws: `CLIError` for a bad collector URL.
     init(options: DeliveryOptions, collector: String, token: IdentityTokenSource, journal: URL, sink: JournalAppender) throws {
-        let client: CollectorClient, spare: CollectorClient
+        let client: DeliveryClient, spare: DeliveryClient
         do {
-            client = try CollectorClient(url: collector, token: token)
-            spare = try CollectorClient(url: collector, token: token)  // its own connection: leftovers never delay this session's frames
+            client = try DeliveryClient(url: collector, token: token)
+            spare = try DeliveryClient(url: collector, token: token)  // its own connection: leftovers never delay this session's frames
         } catch {
             throw CLIError("\(error)", exitCode: 64)
         }
@@ -65,7 +65,7 @@ struct RunDelivery {
 
     /// Sends, one after the other, the journals of earlier sessions whose delivery to this
     /// collector was left unfinished (kept in the delivery state directory).
-    private static func sendLeftovers(client: CollectorClient, options: JournalShipper.Options, except current: String) async {
+    private static func sendLeftovers(client: DeliveryClient, options: JournalShipper.Options, except current: String) async {
         for state in DeliveryState.all() where !state.isDelivered && state.collector == client.baseURL && state.journal != current {
             guard !Task.isCancelled, FileManager.default.fileExists(atPath: state.journal) else { continue }
             let shipper = JournalShipper(path: state.journal, client: client, options: options)

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import HrecCollector
 import HrecJournal
 
 /// `hrec verify`: checks journals' integrity.
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check that journals are intact: signatures, frame order, hash chain, end record.",
@@ -15,6 +16,10 @@ struct VerifyCommand: ParsableCommand {
 
             Trusted signers: your own key (~/.config/hrec/signing-key.pub), every *.pub in \
             ~/.config/hrec/trusted-signers/, and each --trust file.
+
+            With --collector URL, each journal is also compared, frame by frame, with what that \
+            collector holds of its session (exit 1 at the first frame that differs, or when frames \
+            the collector holds are missing locally).
             """)
 
     @Argument(help: "Journal files to verify.")
@@ -25,7 +30,13 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per journal.")
     var json = false
 
-    func run() throws {
+    @Option(name: .customLong("collector"), help: ArgumentHelp("Also compare each journal with what this collector holds.", valueName: "URL"))
+    var collector: String?
+
+    @Option(name: .customLong("identity-token"), help: ArgumentHelp("OIDC ID token for the collector (a file).", valueName: "FILE"))
+    var identityToken: String?
+
+    func run() async throws {
         let trust = try trustOptions.trust()
         var worst: Int32 = 0
         for file in files {
@@ -33,6 +44,11 @@ struct VerifyCommand: ParsableCommand {
             print(json ? VerificationText.json(report) : VerificationText.human(report))
             let code: Int32 = report.isIntact ? 0 : (report.isTruncatedOnly ? 2 : 1)
             worst = worst == 1 || code == 1 ? 1 : max(worst, code)
+            if let collector {
+                let (line, diverges) = try await CollectorCheck(url: collector, tokenFile: identityToken).compare(file: file)
+                print(line)
+                if diverges { worst = 1 }
+            }
         }
         if worst != 0 { throw ExitCode(worst) }
     }

@@ -49,3 +49,14 @@ def issuer(tmp_path_factory):
 
     mint.keys = keys
     return mint
+
+
+@pytest.fixture
+def s3server(tmp_path):
+    """moto's S3 server with SigV4 authentication on and an object-locked bucket (s3server.py)."""
+    from s3server import S3Server
+    server = S3Server(tmp_path / "moto.log")
+    try:
+        yield server
+    finally:
+        server.stop()

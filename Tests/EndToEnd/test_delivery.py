@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -88,6 +89,17 @@ def session_id(journal_path):
     return preamble[20:36].hex()
 
 
+def count_units(data):
+    """Complete seal ‖ data frame units after the preamble (docs/journal-format.md)."""
+    pos, units = 76, 0
+    while pos + 156 <= len(data) and struct.unpack_from("<I", data, pos)[0] == 0x184D2A5B:
+        end = pos + 156 + struct.unpack_from("<I", data, pos + 8 + 48)[0]
+        if end > len(data):
+            break
+        pos, units = end, units + 1
+    return units
+
+
 def wait_for(condition, seconds, what):
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -97,17 +109,29 @@ def wait_for(condition, seconds, what):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def run_agent(journal, collector_url, env, agent, *extra, **kwargs):
+def run_agent(journal, collector_url, env, agent, *extra, stdout=subprocess.PIPE, **kwargs):
     return subprocess.Popen([HREC, "run", "-q", "--no-gate", "--dev-identity", "--collector", collector_url,
                              "--journal", str(journal), *extra, "--", sys.executable, "-c", agent],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+                            env=env, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE, **kwargs)
+
+
+def kill_hrec(run):
+    """SIGKILL to hrec alone, then to what it leaves (the sandbox dies with it; this is belt and braces)."""
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    try:
+        os.killpg(run.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def receipts(journal):
     return [r for r in hrec_journal.json_records(hrec_journal.read(journal), "event") if r["type"] == "collector.receipt"]
 
 
-PRINTER = "import time\nfor i in range({n}):\n    print(f'line {{i}} ' + 'x' * 2000, flush=True)\n    time.sleep({pause})\nprint('agent done', flush=True)\n"
+# Lines of random hex: they compress little, so the journal grows as the agent prints.
+PRINTER = ("import os, time\nfor i in range({n}):\n    print(f'line {{i}} ' + os.urandom(600).hex(), flush=True)\n"
+           "    time.sleep({pause})\nprint('agent done', flush=True)\n")
 
 
 def test_async_session_outlives_the_collector_and_the_store_ends_byte_identical(tmp_path, hrec_env, collector):
@@ -148,12 +172,11 @@ def test_async_session_outlives_the_collector_and_the_store_ends_byte_identical(
 def test_sigkill_leaves_frames_that_hrec_deliver_sends(tmp_path, hrec_env, collector):
     # The collector is not started: the session runs with it down.
     journal = tmp_path / "killed.hrec"
-    run = run_agent(journal, collector.url, hrec_env, PRINTER.format(n=100000, pause=0.02), start_new_session=True)
+    run = run_agent(journal, collector.url, hrec_env, PRINTER.format(n=100000, pause=0.02),
+                    stdout=subprocess.DEVNULL, start_new_session=True)
     wait_for(lambda: journal.exists() and journal.stat().st_size > 60000, 20, "frames in the journal")
     time.sleep(0.5)
-    run.send_signal(signal.SIGKILL)
-    run.wait()
-    os.killpg(run.pid, signal.SIGKILL)  # what hrec would have ended, had it lived
+    kill_hrec(run)
     local = journal.read_bytes()
     session = session_id(journal)
     state = json.loads((tmp_path / "data" / "hrec" / "delivery" / f"{session}.json").read_text())
@@ -165,7 +188,8 @@ def test_sigkill_leaves_frames_that_hrec_deliver_sends(tmp_path, hrec_env, colle
     collector.start()
     delivered = hrec("deliver", "--dev-identity", env=hrec_env)
     assert delivered.returncode == 0, delivered.stderr.decode()
-    assert f"{journal}: delivered {state['localFrames']}/{state['localFrames']} frames (the journal was cut short" in delivered.stdout.decode()
+    units = count_units(local)
+    assert f"{journal}: delivered {units}/{units} frames (the journal was cut short" in delivered.stdout.decode()
     stored, has_index = collector.stored_bytes(session)
     assert not has_index
     assert stored == local, "every frame the killed session wrote is in the store, byte for byte"
@@ -257,11 +281,10 @@ def test_the_confined_command_cannot_reach_the_collector_even_when_its_policy_al
 
 def test_the_next_hrec_run_sends_what_a_killed_session_left(tmp_path, hrec_env, collector):
     journal = tmp_path / "left.hrec"
-    run = run_agent(journal, collector.url, hrec_env, PRINTER.format(n=100000, pause=0.02), start_new_session=True)
+    run = run_agent(journal, collector.url, hrec_env, PRINTER.format(n=100000, pause=0.02),
+                    stdout=subprocess.DEVNULL, start_new_session=True)
     wait_for(lambda: journal.exists() and journal.stat().st_size > 30000, 20, "frames in the journal")
-    run.send_signal(signal.SIGKILL)
-    run.wait()
-    os.killpg(run.pid, signal.SIGKILL)
+    kill_hrec(run)
     local, session = journal.read_bytes(), session_id(journal)
     collector.start()
     later = run_agent(tmp_path / "later.hrec", collector.url, hrec_env, "import time; time.sleep(2)")
@@ -271,6 +294,9 @@ def test_the_next_hrec_run_sends_what_a_killed_session_left(tmp_path, hrec_env, 
     listing = hrec("ls", "--json", str(journal), env=hrec_env)
     row = json.loads(listing.stdout.decode().splitlines()[0])
     assert row["delivery"]["deliveredFrames"] == row["delivery"]["frames"] > 0
+
+
+PAUSED = "import time\nprint('hi', flush=True)\ntime.sleep(1.5)\n"
 
 
 def test_receipts_must_be_signed_by_the_pinned_collector_key(tmp_path, hrec_env, collector):
@@ -284,12 +310,12 @@ def test_receipts_must_be_signed_by_the_pinned_collector_key(tmp_path, hrec_env,
     wrong.write_bytes(hrec("collect", "--config", str(other_config), "--print-public-key", env=hrec_env).stdout)
     collector.start()
 
-    pinned = run_agent(tmp_path / "pinned.hrec", collector.url, hrec_env, "print('hi')", "--collector-key", str(right))
+    pinned = run_agent(tmp_path / "pinned.hrec", collector.url, hrec_env, PAUSED, "--collector-key", str(right))
     _, err = pinned.communicate(timeout=60)
     assert pinned.returncode == 0 and b"delivery" not in err, err.decode()
     assert receipts(tmp_path / "pinned.hrec")
 
-    impostor = run_agent(tmp_path / "impostor.hrec", collector.url, hrec_env, "print('hi')", "--collector-key", str(wrong))
+    impostor = run_agent(tmp_path / "impostor.hrec", collector.url, hrec_env, PAUSED, "--collector-key", str(wrong))
     _, err = impostor.communicate(timeout=60)
     assert impostor.returncode == 0
     assert b"stopped" in err and b"not signed by the pinned collector key" in err, err.decode()

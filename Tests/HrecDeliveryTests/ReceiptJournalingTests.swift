@@ -1,4 +1,5 @@
 import Foundation
+import HrecCollector
 import HrecJournal
 import HrecTestSupport
 import Testing
@@ -9,9 +10,9 @@ import Testing
 @Suite struct ReceiptJournalingTests {
     let directory = Fixtures.temporaryDirectory("receipts")
 
-    func receipt(frames: UInt64) -> CollectorReceipt {
-        CollectorReceipt(sessionID: String(repeating: "0", count: 32), frames: frames, chainHead: String(repeating: "0", count: 64),
-                         receivedAtMicros: 1, collector: "SHA256:00", signature: "")
+    func receipt(frames: UInt64) -> Receipt {
+        ReceiptSigner(key: JournalSigner()).receipt(session: SessionID(), frames: frames, chainHead: Array(repeating: 0, count: 32),
+                                                    receivedAtMicros: 1)
     }
 
     @Test func onlyReceiptsThatCoverMoreThanReceiptsAreJournaled() throws {
@@ -29,7 +30,7 @@ import Testing
         let follower = try JournalFollower(path: url.path)
         try follower.poll()
         #expect(follower.units.count == 4)
-        var session = ShipperSession(follower: follower, client: try CollectorClient(url: "http://127.0.0.1:9", token: .fixed("t")),
+        var session = ShipperSession(follower: follower, client: try DeliveryClient(url: "http://127.0.0.1:9", token: .fixed("t")),
                                      options: .init())
         let decisions = (1...4).map { session.isWorthJournaling(receipt(frames: UInt64($0))) }
         #expect(decisions == [true, false, true, false])

@@ -1,11 +1,12 @@
 import Foundation
+import HrecCollector
 import HrecGate
 import HrecJournal
 
-/// The recorder's side of the collector protocol (docs/collector.md, "HTTP surface"): one
+/// The recorder's client for the collector protocol (docs/collector.md, "HTTP surface"): one
 /// method per request, answers decoded into typed values, HTTP failures turned into
 /// `DeliveryError`s. Requests go over libcurl (`UpstreamClient`), each with the bearer token.
-public struct CollectorClient: Sendable {
+public struct DeliveryClient: Sendable {
     /// The collector's base URL, without a trailing slash.
     public let baseURL: String
     private let http: UpstreamClient
@@ -29,10 +30,10 @@ public struct CollectorClient: Sendable {
     }
 
     /// What the collector holds of `session`; nil when it holds nothing (404).
-    public func status(of session: SessionID) async throws(DeliveryError) -> CollectorStatus? {
+    public func status(of session: SessionID) async throws(DeliveryError) -> JournalStatus? {
         let answer = try await send("GET", path(session), body: nil)
         if answer.status == 404 { return nil }
-        return try decode(CollectorStatus.self, answer, request: "GET status")
+        return try decode(JournalStatus.self, answer, request: "GET status")
     }
 
     /// Sends the 76 preamble bytes (idempotent).
@@ -41,15 +42,15 @@ public struct CollectorClient: Sendable {
     }
 
     /// Sends consecutive frame units (seal ‖ data frame each, concatenated); returns the receipt.
-    public func postFrames(_ body: [UInt8], session: SessionID) async throws(DeliveryError) -> CollectorReceipt {
+    public func postFrames(_ body: [UInt8], session: SessionID) async throws(DeliveryError) -> Receipt {
         let answer = try await send("POST", path(session) + "/frames", body: body)
-        return try decode(CollectorReceipt.self, answer, request: "POST frames")
+        return try decode(Receipt.self, answer, request: "POST frames")
     }
 
     /// Sends the seek index frame; returns the receipt.
-    public func putIndex(_ bytes: [UInt8], session: SessionID) async throws(DeliveryError) -> CollectorReceipt {
+    public func putIndex(_ bytes: [UInt8], session: SessionID) async throws(DeliveryError) -> Receipt {
         let answer = try await send("PUT", path(session) + "/index", body: bytes)
-        return try decode(CollectorReceipt.self, answer, request: "PUT index")
+        return try decode(Receipt.self, answer, request: "PUT index")
     }
 
     private func path(_ session: SessionID) -> String { "/hrec/v1/journals/\(session)" }

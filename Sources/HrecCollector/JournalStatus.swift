@@ -1,11 +1,11 @@
-/// What a collector holds of one journal: its answer to `GET /hrec/v1/journals/{session}`.
-public struct CollectorStatus: Codable, Sendable, Equatable {
+/// What the collector holds of one session (`GET /hrec/v1/journals/{session}`).
+public struct JournalStatus: Sendable, Equatable, Codable {
     public var sessionID: String
-    /// Frame units held (the last accepted index + 1).
+    /// Frame units held.
     public var frames: UInt64
-    /// The chain hash (hex) of the last unit held; nil when none is.
+    /// Hex chain hash of the last unit held; nil when none is.
     public var chainHead: String?
-    /// Whether the final frame is held.
+    /// Whether the last unit held is the final frame.
     public var final: Bool
     /// Whether the seek index is held.
     public var index: Bool

@@ -1,0 +1,174 @@
+import Foundation
+import HrecJournal
+
+/// The collector's checks, over a `PartStore` and nothing else: no session state lives in
+/// memory, so several collectors on one store are safe. A unit is checked against the seal of
+/// the stored unit before it (or the stored preamble), then written create-only; losing a race
+/// to another collector is answered like a resend.
+public struct JournalIntake: Sendable {
+    let store: any PartStore
+    let signer: ReceiptSigner
+    let now: @Sendable () -> Int64
+
+    /// - Parameter now: wall-clock µs since the epoch (injected for tests).
+    public init(store: any PartStore, signer: ReceiptSigner,
+                now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) {
+        self.store = store
+        self.signer = signer
+        self.now = now
+    }
+
+    /// Stores the preamble of `session` (idempotent).
+    /// - Throws: `.malformed` when it is no preamble or names another session; `.diverged` when another is held.
+    public func putPreamble(session: SessionID, bytes: [UInt8]) async throws(CollectorError) {
+        let fields: (sessionID: SessionID, publicKey: [UInt8])
+        do {
+            fields = try JournalParts.preambleFields(bytes, path: "preamble")
+        } catch {
+            throw .malformed("the body is not a journal preamble: \(error)")
+        }
+        guard bytes.count == JournalParts.preambleSize else { throw .malformed("a preamble is \(JournalParts.preambleSize) bytes, the body has \(bytes.count)") }
+        guard fields.sessionID == session else { throw .malformed("the preamble is of session \(fields.sessionID), the path names \(session)") }
+        if case let .existing(held) = try await store.create(PartKey.preamble(session), bytes: bytes), held != bytes {
+            throw .diverged(frame: nil, "session \(session) already has a different preamble")
+        }
+    }
+
+    /// Checks and stores consecutive frame units; `subject` is the caller's identity subject.
+    /// - Returns: the receipt for the last unit of the body.
+    /// - Throws: `.malformed`, `.gap`, `.diverged` (naming the frame), `.forbidden`, `.storage`.
+    public func acceptFrames(session: SessionID, body: [UInt8], subject: String) async throws(CollectorError) -> Receipt {
+        let units = try Self.units(in: body)
+        let (publicKey, seed) = try await preamble(session)
+        var previous: JournalUnit?
+        if units[0].index == 0 {
+            try checkHeader(units[0], session: session, subject: subject)
+        } else {
+            try await authorize(session: session, subject: subject)
+            previous = try await storedUnit(session, units[0].index - 1)
+            guard previous != nil else {
+                throw .gap("frame \(units[0].index - 1) of session \(session) is not held: send the frames before \(units[0].index) first")
+            }
+        }
+        for unit in units {
+            if let previous, previous.index + 1 != unit.index {
+                throw .malformed("frame \(unit.index) follows frame \(previous.index) in the body: units must be consecutive")
+            }
+            if previous?.isFinal == true {
+                throw .diverged(frame: unit.index, "frame \(unit.index) follows the final frame \(unit.index - 1)")
+            }
+            if let problem = unit.problem(previousChain: previous?.chainHash ?? seed, publicKey: publicKey) {
+                throw .diverged(frame: unit.index, problem)
+            }
+            if case let .existing(held) = try await store.create(PartKey.frame(session, unit.index), bytes: unit.bytes), held != unit.bytes {
+                throw .diverged(frame: unit.index, "frame \(unit.index) differs from the frame \(unit.index) already collected")
+            }
+            previous = unit
+        }
+        let last = units[units.count - 1]
+        return signer.receipt(session: session, frames: last.index + 1, chainHead: last.chainHash, receivedAtMicros: now())
+    }
+
+    /// Stores the seek index once it signs the held chain head.
+    /// - Throws: `.malformed` (no valid index), `.diverged` (another head, or another index held), `.gap`.
+    public func putIndex(session: SessionID, bytes: [UInt8], subject: String) async throws(CollectorError) -> Receipt {
+        try await authorize(session: session, subject: subject)
+        let summary: (frames: Int, chainHead: [UInt8])
+        switch JournalParts.indexSummary(bytes, publicKey: try await preamble(session).publicKey) {
+        case let .success(value): summary = value
+        case let .failure(problem): throw .malformed("the body is not a valid seek index: \(problem.reason)")
+        }
+        guard summary.frames > 0, let last = try await storedUnit(session, UInt64(summary.frames - 1)) else {
+            throw .gap("the index covers \(summary.frames) frames; frame \(max(summary.frames, 1) - 1) is not held")
+        }
+        guard last.isFinal, last.chainHash == summary.chainHead else {
+            throw .diverged(frame: nil, "the index does not sign the held chain head (frame \(last.index)\(last.isFinal ? "" : ", not the final frame"))")
+        }
+        if case let .existing(held) = try await store.create(PartKey.index(session), bytes: bytes), held != bytes {
+            throw .diverged(frame: nil, "session \(session) already has a different index")
+        }
+        return signer.receipt(session: session, frames: UInt64(summary.frames), chainHead: last.chainHash, receivedAtMicros: now())
+    }
+
+    /// What is held of `session`.
+    /// - Throws: `.notFound` when nothing is; `.forbidden`.
+    public func status(session: SessionID, subject: String) async throws(CollectorError) -> JournalStatus {
+        let keys = try await store.list(prefix: PartKey.session(session))
+        guard !keys.isEmpty else { throw .notFound("nothing is held of session \(session)") }
+        try await authorize(session: session, subject: subject)
+        let count = keys.compactMap(PartKey.frameIndex(of:)).max().map { $0 + 1 } ?? 0
+        let last = count > 0 ? try await storedUnit(session, count - 1) : nil
+        return JournalStatus(sessionID: session.description, frames: count, chainHead: last.map { Hex.encode($0.chainHash) },
+                             final: last?.isFinal ?? false, index: keys.contains(PartKey.index(session)))
+    }
+
+    /// The stored bytes of part `name` (`preamble`, `index`, or a decimal frame index).
+    /// - Throws: `.malformed` for another name, `.notFound`, `.forbidden`.
+    public func part(session: SessionID, name: String, subject: String) async throws(CollectorError) -> [UInt8] {
+        let key: String
+        switch name {
+        case "preamble": key = PartKey.preamble(session)
+        case "index": key = PartKey.index(session)
+        default:
+            guard name.count <= 20, name.allSatisfy(\.isASCII), let index = UInt64(name) else {
+                throw .malformed("part '\(name)' is not preamble, index or a frame number")
+            }
+            key = PartKey.frame(session, index)
+        }
+        try await authorize(session: session, subject: subject)
+        guard let bytes = try await store.read(key) else { throw .notFound("part \(name) of session \(session) is not held") }
+        return bytes
+    }
+
+    // MARK: - Checks
+
+    /// Every unit of a request body; the body must hold whole units only.
+    static func units(in body: [UInt8]) throws(CollectorError) -> [JournalUnit] {
+        var units: [JournalUnit] = []
+        var offset = 0
+        while offset < body.count {
+            switch JournalUnit.parse(body, at: offset) {
+            case let .unit(unit, next):
+                units.append(unit)
+                offset = next
+            case .truncated: throw .malformed("the body ends inside frame unit \(units.count) (byte \(offset))")
+            case let .invalid(reason): throw .malformed("byte \(offset) of the body: \(reason)")
+            }
+        }
+        guard !units.isEmpty else { throw .malformed("the body holds no frame unit") }
+        return units
+    }
+
+    private func preamble(_ session: SessionID) async throws(CollectorError) -> (publicKey: [UInt8], seed: [UInt8]) {
+        guard let bytes = try await store.read(PartKey.preamble(session)) else {
+            throw .gap("no preamble is held for session \(session): send it first")
+        }
+        guard let fields = try? JournalParts.preambleFields(bytes, path: PartKey.preamble(session)) else {
+            throw .storage("the stored preamble of session \(session) is damaged")
+        }
+        return (fields.publicKey, JournalParts.chainSeed(preamble: bytes))
+    }
+
+    private func storedUnit(_ session: SessionID, _ index: UInt64) async throws(CollectorError) -> JournalUnit? {
+        guard let bytes = try await store.read(PartKey.frame(session, index)) else { return nil }
+        guard case let .unit(unit, next) = JournalUnit.parse(bytes, at: 0), next == bytes.count, unit.index == index else {
+            throw .storage("the stored frame \(index) of session \(session) is damaged")
+        }
+        return unit
+    }
+
+    /// Frame 0 must hold the session's header; when the header names an identity, the caller must be it.
+    private func checkHeader(_ unit: JournalUnit, session: SessionID, subject: String) throws(CollectorError) {
+        guard let header = unit.header() else { throw .malformed("frame 0 does not hold a session header") }
+        guard header.sessionID == session else { throw .malformed("frame 0's header is of session \(header.sessionID), not \(session)") }
+        if let owner = header.identity?.subject, owner != subject {
+            throw .forbidden("session \(session) belongs to '\(owner)', the token is of '\(subject)'")
+        }
+    }
+
+    /// When frame 0 is held and its header names an identity, the caller must be it.
+    private func authorize(session: SessionID, subject: String) async throws(CollectorError) {
+        guard let first = try await storedUnit(session, 0) else { return }
+        try checkHeader(first, session: session, subject: subject)
+    }
+}

@@ -1,0 +1,262 @@
+"""`hrec collect` with real processes: journals recorded by `hrec run`, uploaded part by part with
+urllib, stored in moto's S3 server with Signature V4 authentication on (s3server.py)."""
+import base64
+import json
+import select
+import struct
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from conftest import HREC, hrec
+
+ISS, AUD = "https://issuer.hrec.test", "hrec-collector"
+SEAL_MAGIC, INDEX_MAGIC = 0x184D2A5B, 0x184D2A5C
+
+
+def split_parts(data):
+    """The collector's parts of a journal (docs/collector.md): preamble, frame units, index."""
+    preamble, units, pos = data[:76], [], 76
+    while pos < len(data):
+        magic, size = struct.unpack_from("<II", data, pos)
+        if magic == INDEX_MAGIC:
+            return preamble, units, data[pos:]
+        assert magic == SEAL_MAGIC and size == 148
+        (compressed,) = struct.unpack_from("<I", data, pos + 56)
+        units.append(data[pos: pos + 156 + compressed])
+        pos += 156 + compressed
+    return preamble, units, None
+
+
+def record(tmp_path, env, name="session.hrec", lines=6):
+    """A journal of several frames: output spaced wider than the writer's flush interval."""
+    journal = tmp_path / name
+    script = f"for i in $(seq 1 {lines}); do echo line $i; sleep 0.3; done"
+    result = hrec("run", "-q", "--journal", str(journal), "--", "sh", "-c", script, env=env, input=b"", timeout=60)
+    assert result.returncode == 0, result.stderr
+    return journal
+
+
+class Collector:
+    """A running `hrec collect` (stopped with SIGTERM)."""
+
+    def __init__(self, config, env, port=0):
+        self.process = subprocess.Popen([HREC, "collect", "--config", str(config), "--listen", f"127.0.0.1:{port}"],
+                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        line = self._stderr_line(timeout=30)
+        assert "listening on " in line, line
+        self.url = line.split("listening on ")[1].split(",")[0]
+
+    def _stderr_line(self, timeout):
+        ready, _, _ = select.select([self.process.stderr], [], [], timeout)
+        return self.process.stderr.readline().decode() if ready else ""
+
+    def request(self, method, path, token, body=None):
+        """(status, JSON or bytes) of one request."""
+        request = urllib.request.Request(self.url + path, data=body, method=method)
+        if token:
+            request.add_header("Authorization", f"Bearer {token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                status, data, kind = response.status, response.read(), response.headers.get("Content-Type")
+        except urllib.error.HTTPError as error:
+            status, data, kind = error.code, error.read(), error.headers.get("Content-Type")
+        return status, (json.loads(data) if kind == "application/json" else data)
+
+    def upload(self, session, token, preamble, units, index=None):
+        """Sends the preamble and each unit alone; returns the receipts."""
+        assert self.request("PUT", f"/hrec/v1/journals/{session}/preamble", token, preamble)[0] == 200
+        receipts = []
+        for unit in units:
+            status, receipt = self.request("POST", f"/hrec/v1/journals/{session}/frames", token, unit)
+            assert status == 200, receipt
+            receipts.append(receipt)
+        if index is not None:
+            status, receipt = self.request("PUT", f"/hrec/v1/journals/{session}/index", token, index)
+            assert status == 200, receipt
+            receipts.append(receipt)
+        return receipts
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def write_config(tmp_path, issuer, s3, name="collector.yaml", secret=None, key="collector-key"):
+    (tmp_path / "s3-access").write_text(s3.access_key + "\n")
+    (tmp_path / f"{name}.secret").write_text((secret or s3.secret_key) + "\n")
+    config = tmp_path / name
+    config.write_text(f"""storage:
+  s3:
+    endpoint: {s3.endpoint}
+    bucket: {s3.bucket}
+    prefix: team-a
+    region: us-east-1
+    access_key_file: {tmp_path / 's3-access'}
+    secret_key_file: {tmp_path / f'{name}.secret'}
+    object_lock_days: 1
+signing_key: {tmp_path / key}
+identity:
+  issuer: {ISS}
+  audience: [{AUD}]
+  jwks: {issuer.keys / 'jwks.json'}
+""")
+    return config
+
+
+@pytest.fixture
+def collector(tmp_path, hrec_env, issuer, s3server):
+    process = Collector(write_config(tmp_path, issuer, s3server), hrec_env)
+    yield process
+    process.stop()
+
+
+def session_of(preamble):
+    return preamble[20:36].hex()
+
+
+def receipt_message(receipt):
+    return (b"hrec-collector-v1 receipt" + bytes.fromhex(receipt["sessionID"]) + struct.pack("<Q", receipt["frames"])
+            + bytes.fromhex(receipt["chainHead"]) + struct.pack("<q", receipt["receivedAtMicros"]))
+
+
+def test_a_journal_uploaded_part_by_part_is_byte_identical_in_the_bucket(tmp_path, hrec_env, issuer, s3server, collector):
+    data = record(tmp_path, hrec_env).read_bytes()
+    preamble, units, index = split_parts(data)
+    assert len(units) >= 3 and index is not None
+    session, token = session_of(preamble), issuer(sub="alice", iss=ISS, aud=AUD)
+
+    receipts = collector.upload(session, token, preamble, units, index)
+
+    # Receipts: the count, the chain head in each unit's seal, signed by the printed collector key.
+    key_text = hrec("collect", "--config", str(tmp_path / "collector.yaml"), "--print-public-key", env=hrec_env).stdout.decode()
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key_text.splitlines()[1]))
+    for number, (unit, receipt) in enumerate(zip(units, receipts)):
+        assert receipt["sessionID"] == session and receipt["frames"] == number + 1
+        assert receipt["chainHead"] == unit[60:92].hex()
+        assert receipt["collector"] == key_text.splitlines()[2]
+        public.verify(base64.b64decode(receipt["signature"]), receipt_message(receipt))
+    assert receipts[-1]["frames"] == len(units)
+
+    # The bucket holds every part under the layout's keys; concatenated they are the journal.
+    objects = s3server.objects(f"team-a/journals/{session}/")
+    frame_keys = sorted(key for key in objects if "/frames/" in key)
+    assert frame_keys == [f"team-a/journals/{session}/frames/{i:016d}" for i in range(len(units))]
+    stored = objects[f"team-a/journals/{session}/preamble"] + b"".join(objects[k] for k in frame_keys) \
+        + objects[f"team-a/journals/{session}/index"]
+    assert stored == data
+    head = s3server.client().head_object(Bucket=s3server.bucket, Key=frame_keys[0])
+    assert head["ObjectLockMode"] == "COMPLIANCE"
+
+    # A resend is no error; the status says what is held.
+    status, again = collector.request("POST", f"/hrec/v1/journals/{session}/frames", token, units[1])
+    assert status == 200 and again["frames"] == 2
+    status, held = collector.request("GET", f"/hrec/v1/journals/{session}", token)
+    assert (status, held) == (200, {"sessionID": session, "frames": len(units), "chainHead": units[-1][60:92].hex(),
+                                    "final": True, "index": True})
+    assert collector.request("GET", f"/hrec/v1/journals/{session}/parts/2", token) == (200, units[2])
+
+
+def test_a_rewritten_frame_is_refused_naming_it(tmp_path, hrec_env, issuer, s3server, collector):
+    preamble, units, _ = split_parts(record(tmp_path, hrec_env).read_bytes())
+    session, token = session_of(preamble), issuer(sub="alice", iss=ISS, aud=AUD)
+    collector.upload(session, token, preamble, units[:1])
+    rewritten = bytearray(units[1])
+    rewritten[-4] ^= 0x01
+    status, body = collector.request("POST", f"/hrec/v1/journals/{session}/frames", token, bytes(rewritten))
+    assert status == 409
+    assert body["error"]["reason"] == "diverged" and body["error"]["frame"] == 1
+    assert "frame 1" in body["error"]["message"]
+    assert not any("/frames/0000000000000001" in key for key in s3server.objects())
+    # The genuine frame 1 is still accepted afterwards; the rewritten one is refused again once it is held.
+    assert collector.request("POST", f"/hrec/v1/journals/{session}/frames", token, units[1])[0] == 200
+    status, body = collector.request("POST", f"/hrec/v1/journals/{session}/frames", token, bytes(rewritten))
+    assert status == 409 and body["error"]["frame"] == 1
+
+
+def test_requests_without_a_valid_token_are_refused(tmp_path, hrec_env, issuer, s3server, collector):
+    preamble, _, _ = split_parts(record(tmp_path, hrec_env, lines=1).read_bytes())
+    session = session_of(preamble)
+    assert collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", None, preamble)[0] == 401
+    wrong_audience = issuer(sub="alice", iss=ISS, aud="someone-else")
+    status, body = collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", wrong_audience, preamble)
+    assert status == 401 and body["error"]["reason"] == "unauthenticated"
+    assert s3server.objects() == {}
+
+
+def test_a_wrong_s3_secret_makes_the_collector_fail_loudly(tmp_path, hrec_env, issuer, s3server):
+    config = write_config(tmp_path, issuer, s3server, secret="not-the-secret")
+    result = hrec("collect", "--config", str(config), "--listen", "127.0.0.1:0", env=hrec_env, timeout=60)
+    assert result.returncode == 1
+    message = result.stderr.decode()
+    assert "HTTP 403 SignatureDoesNotMatch" in message and f"s3://{s3server.bucket}/team-a/" in message, message
+
+
+def test_two_collectors_on_one_bucket_take_alternating_frames(tmp_path, hrec_env, issuer, s3server):
+    data = record(tmp_path, hrec_env, lines=8).read_bytes()
+    preamble, units, index = split_parts(data)
+    session, token = session_of(preamble), issuer(sub="alice", iss=ISS, aud=AUD)
+    first = Collector(write_config(tmp_path, issuer, s3server, name="a.yaml", key="key-a"), hrec_env)
+    second = Collector(write_config(tmp_path, issuer, s3server, name="b.yaml", key="key-b"), hrec_env)
+    try:
+        both = [first, second]
+        for collector in both:  # both receive the preamble (a resend for the second)
+            assert collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", token, preamble)[0] == 200
+        for number, unit in enumerate(units):
+            status, receipt = both[number % 2].request("POST", f"/hrec/v1/journals/{session}/frames", token, unit)
+            assert status == 200 and receipt["frames"] == number + 1, receipt
+            # The other one has seen it too, through the bucket alone: a resend there is answered alike.
+            status, again = both[(number + 1) % 2].request("POST", f"/hrec/v1/journals/{session}/frames", token, unit)
+            assert status == 200 and again["frames"] == number + 1 and again["collector"] != receipt["collector"]
+        assert second.request("PUT", f"/hrec/v1/journals/{session}/index", token, index)[0] == 200
+        assert first.request("GET", f"/hrec/v1/journals/{session}", token) == \
+            second.request("GET", f"/hrec/v1/journals/{session}", token)
+    finally:
+        first.stop()
+        second.stop()
+    objects = s3server.objects(f"team-a/journals/{session}/")
+    frame_keys = sorted(key for key in objects if "/frames/" in key)
+    assert len(frame_keys) == len(units)
+    assert objects[f"team-a/journals/{session}/preamble"] + b"".join(objects[k] for k in frame_keys) \
+        + objects[f"team-a/journals/{session}/index"] == data
+    # No duplication: every key has exactly one version (nothing was written twice).
+    versions = s3server.client().list_object_versions(Bucket=s3server.bucket, Prefix=f"team-a/journals/{session}/")["Versions"]
+    assert sorted(v["Key"] for v in versions) == sorted(objects)
+
+
+def test_verify_against_the_collector_reports_a_diverging_local_journal(tmp_path, hrec_env, issuer, s3server, collector):
+    journal = record(tmp_path, hrec_env)
+    data = journal.read_bytes()
+    preamble, units, index = split_parts(data)
+    session = session_of(preamble)
+    token_file = tmp_path / "token"
+    token_file.write_text(issuer(sub="alice", iss=ISS, aud=AUD) + "\n")
+    collector.upload(session, token_file.read_text().strip(), preamble, units, index)
+    verify = ("verify", "--any-signer", "--collector", collector.url, "--identity-token", str(token_file))
+
+    result = hrec(*verify, str(journal), env=hrec_env)
+    assert result.returncode == 0, result.stdout
+    assert f"matches the collector at {collector.url} ({len(units)} frames collected, {len(units)} local, index collected)" \
+        in result.stdout.decode()
+
+    # The local copy rewritten at frame 2 (as an agent with the key might): the collector's copy says where.
+    changed = bytearray(data)
+    offset = 76 + len(units[0]) + len(units[1]) + len(units[2]) - 3
+    changed[offset] ^= 0x01
+    copy = tmp_path / "changed.hrec"
+    copy.write_bytes(bytes(changed))
+    result = hrec(*verify, str(copy), env=hrec_env)
+    assert result.returncode == 1
+    assert "DIVERGES from the collector" in result.stdout.decode() and "at frame 2: frame 2 differs" in result.stdout.decode()
+
+    # A local journal cut after frame 1: the frames the collector holds beyond it are named.
+    cut = tmp_path / "cut.hrec"
+    cut.write_bytes(preamble + units[0] + units[1])
+    result = hrec(*verify, str(cut), env=hrec_env)
+    assert result.returncode == 1
+    assert f"at frame 2: frame 2 was collected but is missing from the local journal (the collector holds {len(units)} frames" \
+        in result.stdout.decode()
