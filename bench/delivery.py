@@ -2,8 +2,8 @@
 """Delivery benchmark (issue 17): one `hrec run` shipping to a real `hrec collect` on this machine
 (filesystem store). In alternating rounds, the same workload recorded with delivery off and on;
 prints the recorder's CPU (hrec and its command, GNU time) for both, and for delivery: frames/s
-and MB/s of journal from the session's start to the last receipt, and the lag between the end of
-the command and that receipt.
+and MB/s of journal from the session's start to the last receipt, the lag between the end of
+the command and that receipt, and the rate of `hrec deliver` sending a finished journal.
 
     swift build -c release --product hrec
     .venv/bin/python bench/delivery.py [--hrec .build/release/hrec] [--runs 3] [--mib 50]
@@ -27,8 +27,10 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 def timed(command, cwd, env):
     stats = pathlib.Path(cwd) / "time.txt"
     started = time.time()
-    subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(stats), *command],
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env, check=False)
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(stats), *command],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=env, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({done.returncode}): {done.stderr.decode()}")
     wall, user, system, rss_kib = stats.read_text().split()[-4:]
     return started, float(wall), float(user) + float(system), int(rss_kib)
 
@@ -44,6 +46,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--mib", type=int, default=50)
     args = parser.parse_args()
+    args.hrec = str(pathlib.Path(args.hrec).resolve())
     work = pathlib.Path(tempfile.mkdtemp(prefix="hrec-delivery-bench-"))
     env = dict(os.environ, XDG_CONFIG_HOME=str(work / "config"), XDG_DATA_HOME=str(work / "data"))
     collector = None
@@ -80,6 +83,17 @@ def main():
             ended = journal.stat().st_mtime
             throughput.append((state["localFrames"] / seconds, len(data) / seconds / 1e6, receipt_micros / 1e6 - ended, len(data),
                                state["localFrames"]))
+        # Delivery alone: the finished journals of the rounds without delivery, sent by hrec deliver.
+        shipped = []
+        for round_ in range(args.runs):
+            journal = work / f"off-{round_}.hrec"
+            data = journal.read_bytes()
+            started = time.time()
+            subprocess.run([args.hrec, "deliver", "--dev-identity", "--collector", f"http://127.0.0.1:{port}", str(journal)],
+                           env=env, check=True, stdout=subprocess.DEVNULL)
+            seconds = time.time() - started
+            frames = json.loads((work / "data" / "hrec" / "delivery" / f"{data[20:36].hex()}.json").read_text())["localFrames"]
+            shipped.append((frames / seconds, len(data) / seconds / 1e6, seconds))
         print(f"workload: {workload} ({args.mib} MiB of agent-like output), median of {args.runs} alternating rounds")
         print(f"{'':24}{'wall s':>8}{'CPU s':>8}{'peak RSS MiB':>14}")
         for name, runs in (("delivery off", off), ("delivery on (async)", on)):
@@ -90,6 +104,8 @@ def main():
         print(f"delivery: {median(t[4] for t in throughput)} frames, {median(t[3] for t in throughput) / 1e6:.1f} MB of journal; "
               f"{frames_s:.0f} frames/s, {mb_s:.1f} MB/s from the session's start to the last receipt; "
               f"last receipt {lag:.2f} s after the journal was closed")
+        print(f"hrec deliver of a finished journal: {median(t[0] for t in shipped):.0f} frames/s, "
+              f"{median(t[1] for t in shipped):.1f} MB/s ({median(t[2] for t in shipped):.2f} s, process start included)")
     finally:
         if collector:
             collector.send_signal(signal.SIGTERM)
