@@ -57,6 +57,7 @@ public final class JournalShipper: Sendable {
     private let progress = Mutex(Progress())
     private let deadline = Mutex<UInt64?>(nil)
     private let receiptHandler = Mutex<(@Sendable (Receipt, Bool) -> Void)?>(nil)
+    private let troubleHandler = Mutex<(@Sendable (Trouble) -> Void)?>(nil)
     /// The delivery state last written (compared before writing again).
     private let saved = Mutex<DeliveryState?>(nil)
 
@@ -72,6 +73,21 @@ public final class JournalShipper: Sendable {
     /// Called with each receipt and whether to journal it (it acknowledges more than receipts).
     public func onReceipt(_ handler: @escaping @Sendable (Receipt, Bool) -> Void) {
         receiptHandler.withLock { $0 = handler }
+    }
+
+    /// A change in delivery's health, for the recorder to journal.
+    public enum Trouble: Sendable {
+        /// Requests started failing (they are retried).
+        case failing(DeliveryError)
+        /// A request succeeded again after failures.
+        case recovered
+        /// Shipping stopped for good.
+        case stopped(DeliveryError)
+    }
+
+    /// Called when requests start failing, succeed again, or shipping stops for good.
+    public func onTrouble(_ handler: @escaping @Sendable (Trouble) -> Void) {
+        troubleHandler.withLock { $0 = handler }
     }
 
     /// A snapshot of where delivery stands.
@@ -117,17 +133,26 @@ public final class JournalShipper: Sendable {
                     progress.withLock { $0.lastReceipt = receipt }
                 }
                 backoff.reset()
-                progress.withLock { $0.lastError = nil }
+                let hadFailed = progress.withLock { progress in
+                    defer { progress.lastError = nil }
+                    return progress.lastError != nil
+                }
+                if hadFailed { troubleHandler.withLock { $0 }?(.recovered) }
                 record(session)
             } catch is CancellationError {
                 break
             } catch let error as DeliveryError {
                 session.forgetCollectorState()
-                progress.withLock { $0.lastError = error }
+                let first = progress.withLock { progress in
+                    defer { progress.lastError = error }
+                    return progress.lastError == nil
+                }
                 guard error.isRetryable else {
                     progress.withLock { $0.fatalError = error }
+                    troubleHandler.withLock { $0 }?(.stopped(error))
                     break
                 }
+                if first { troubleHandler.withLock { $0 }?(.failing(error)) }
                 var delay = backoff.next()
                 if let finishing { delay = min(delay, Double(finishing &- min(finishing, SessionClock.monotonicMicros())) / 1e6) }
                 try? await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1e9))

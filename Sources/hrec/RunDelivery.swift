@@ -31,6 +31,14 @@ struct RunDelivery {
             guard worthJournaling, let event = try? receipt.journalEvent() else { return }
             sink.append(event: event)
         }
+        let url = client.baseURL
+        shipper.onTrouble { trouble in
+            switch trouble {
+            case let .failing(error): sink.append(.marker("delivery to \(url) failing: \(error); the frames stay in the journal and are retried"))
+            case .recovered: sink.append(.marker("delivery to \(url) resumed"))
+            case let .stopped(error): sink.append(.marker("delivery to \(url) stopped: \(error)"))
+            }
+        }
         let shipper = self.shipper
         task = Task { await shipper.run() }
         leftovers = Task { await Self.sendLeftovers(client: spare, options: shipping, except: journal.path) }

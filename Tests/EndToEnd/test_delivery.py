@@ -161,6 +161,10 @@ def test_async_session_outlives_the_collector_and_the_store_ends_byte_identical(
     journaled = receipts(journal)
     assert journaled and max(r["frames"] for r in journaled) > held_at_kill
     assert all(r["sessionID"] == session and r["collector"].startswith("SHA256:") for r in journaled)
+    # The outage is on the session's timeline: when delivery started failing and when it resumed.
+    markers = [p.decode() for k, _, p in hrec_journal.read(journal).records if k == "marker"]
+    failing = [m for m in markers if m.startswith(f"delivery to {collector.url} failing: cannot reach the collector")]
+    assert len(failing) == 1 and f"delivery to {collector.url} resumed" in markers
     frames = hrec_journal.read(journal).frames
     info = hrec("info", str(journal), env=hrec_env)
     assert f"delivery   delivered {frames}/{frames} frames" in info.stdout.decode()
