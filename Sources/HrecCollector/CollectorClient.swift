@@ -29,6 +29,18 @@ public struct CollectorClient: Sendable {
         return status
     }
 
+    /// The sessions this caller may read.
+    /// - Throws: `CollectorError`.
+    public func sessions() async throws(CollectorError) -> [SessionID] {
+        struct Listing: Decodable { var sessions: [String] }
+        let response = try await get("/hrec/v1/sessions")
+        try check(response)
+        guard let listing = try? JSONDecoder().decode(Listing.self, from: Data(response.body)) else {
+            throw .malformed("\(url): the session listing is not the JSON the protocol describes")
+        }
+        return listing.sessions.compactMap(SessionID.init(hex:))
+    }
+
     /// The stored bytes of part `name` (`preamble`, `index` or a frame number).
     /// - Throws: `CollectorError`.
     public func part(_ session: SessionID, _ name: String) async throws(CollectorError) -> [UInt8] {

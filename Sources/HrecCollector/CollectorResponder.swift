@@ -42,6 +42,11 @@ public struct CollectorResponder: HTTPResponder {
 
     private func route(_ request: Request, context: Context, path: String) async throws -> Response {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        if parts == ["hrec", "v1", "sessions"] && request.method == .get {
+            let subject = try await authenticate(request)
+            let sessions = try await intake.sessions(subject: subject).map(\.description)
+            return try Self.json(status: 200, Self.encode(["sessions": sessions]))
+        }
         guard parts.count >= 4, parts[0] == "hrec", parts[1] == "v1", parts[2] == "journals" else {
             throw CollectorError.notFound("no such endpoint: \(request.method) \(path)")
         }

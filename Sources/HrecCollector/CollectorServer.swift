@@ -14,12 +14,14 @@ public final class CollectorServer: Sendable {
 
     /// Starts serving and returns once the socket is bound.
     /// - Throws: `CollectorError.configuration` when the address cannot be bound.
-    public static func start(host: String, port: Int, identity: GateIdentity, intake: JournalIntake) async throws -> CollectorServer {
+    /// - Parameter limits: per-address connections and header/body deadlines, as the gate's.
+    public static func start(host: String, port: Int, identity: GateIdentity, intake: JournalIntake,
+                             limits: ConnectionLimits = .init()) async throws -> CollectorServer {
         var logger = Logger(label: "hrec.collect")
         logger.logLevel = ProcessInfo.processInfo.environment["HREC_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let responder = CollectorResponder(identity: identity, intake: intake, logger: logger)
         let (stream, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(responder: responder, configuration: .init(address: .hostname(host, port: port), serverName: "hrec-collect"),
+        let app = Application(responder: responder, server: limits.http1Server(), configuration: .init(address: .hostname(host, port: port), serverName: "hrec-collect"),
                               onServerRunning: { channel in
                                   continuation.yield(channel.localAddress?.port ?? port)
                                   continuation.finish()

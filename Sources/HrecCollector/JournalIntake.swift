@@ -93,13 +93,44 @@ public struct JournalIntake: Sendable {
     /// What is held of `session`.
     /// - Throws: `.notFound` when nothing is; `.forbidden`.
     public func status(session: SessionID, subject: String) async throws(CollectorError) -> JournalStatus {
-        let keys = try await store.list(prefix: PartKey.session(session))
-        guard !keys.isEmpty else { throw .notFound("nothing is held of session \(session)") }
+        guard try await store.read(PartKey.preamble(session)) != nil else { throw .notFound("nothing is held of session \(session)") }
         try await authorize(session: session, subject: subject)
-        let count = keys.compactMap(PartKey.frameIndex(of:)).max().map { $0 + 1 } ?? 0
+        let count = try await heldFrames(session)
         let last = count > 0 ? try await storedUnit(session, count - 1) : nil
+        let index = try await store.read(PartKey.index(session)) != nil
         return JournalStatus(sessionID: session.description, frames: count, chainHead: last.map { Hex.encode($0.chainHash) },
-                             final: last?.isFinal ?? false, index: keys.contains(PartKey.index(session)))
+                             final: last?.isFinal ?? false, index: index)
+    }
+
+    /// The number of frame units held, found by probing: units are stored only after the one
+    /// before them, so the held ones are 0..<n (an exponential then a binary search, 2·log₂ n reads).
+    func heldFrames(_ session: SessionID) async throws(CollectorError) -> UInt64 {
+        var low: UInt64 = 0  // every unit below `low` is held
+        var high: UInt64 = 1  // probe until a missing one
+        while try await store.read(PartKey.frame(session, high - 1)) != nil {
+            low = high
+            high *= 2
+        }
+        // Units below `low` are held; unit `high - 1` is not.
+        while low + 1 < high {
+            let middle = low + (high - low) / 2
+            if try await store.read(PartKey.frame(session, middle - 1)) != nil { low = middle } else { high = middle }
+        }
+        return low
+    }
+
+    /// The sessions `subject` may read (frame 0 held, its header naming no identity or this
+    /// one), sorted by id.
+    /// - Throws: `.storage`.
+    public func sessions(subject: String) async throws(CollectorError) -> [SessionID] {
+        var found: [SessionID] = []
+        for key in try await store.list(prefix: "journals/") where key.hasSuffix("/frames/0000000000000000") {
+            let parts = key.split(separator: "/")
+            guard parts.count == 4, let session = SessionID(hex: String(parts[1])), PartKey.frame(session, 0) == key,
+                  let first = try await storedUnit(session, 0), let header = first.header() else { continue }
+            if header.identity == nil || header.identity?.subject == subject { found.append(session) }
+        }
+        return found.sorted { $0.description < $1.description }
     }
 
     /// The stored bytes of part `name` (`preamble`, `index`, or a decimal frame index).

@@ -11,7 +11,8 @@ public protocol PartStore: Sendable {
     /// - Throws: `CollectorError.storage`.
     func read(_ key: String) async throws(CollectorError) -> [UInt8]?
 
-    /// Every key starting with `prefix`, in no particular order.
+    /// Every key starting with `prefix`, in no particular order. (The checks of `JournalIntake`
+    /// do not list: they read, so a store's listing need not be consistent with its writes.)
     /// - Throws: `CollectorError.storage`.
     func list(prefix: String) async throws(CollectorError) -> [String]
 

@@ -52,8 +52,9 @@ public struct S3Store: PartStore {
 
     public var location: String { "s3://\(settings.bucket)/\(settings.prefix)" }
 
+    /// Reads a key nobody writes: 404 proves the bucket, the credentials and the signature.
     public func check() async throws(CollectorError) {
-        _ = try await listPage(prefix: settings.prefix, token: nil, maxKeys: 1)
+        _ = try await read("journals/.hrec-collector-check")
     }
 
     public func create(_ key: String, bytes: [UInt8]) async throws(CollectorError) -> CreateOutcome {

@@ -117,3 +117,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         deadline = nil
     }
 }
+
+extension ConnectionLimits {
+    /// An HTTP/1 server whose connections are held to these limits: connections per address,
+    /// header and body deadlines, idle timeout (the gate's, for another server such as the collector).
+    public func http1Server() -> HTTPServerBuilder {
+        let counter = ConnectionCounter()
+        return HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(limits: self, counter: counter)], idleTimeout: idleTimeout))
+    }
+}

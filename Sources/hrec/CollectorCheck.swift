@@ -7,13 +7,6 @@ import HrecJournal
 struct CollectorCheck {
     let client: CollectorClient
 
-    init(url: String, tokenFile: String?) throws {
-        guard let tokenFile else { throw CLIError("--collector needs --identity-token FILE (the collector authenticates every request)") }
-        guard let data = FileManager.default.contents(atPath: tokenFile) else { throw CLIError("cannot read the identity token '\(tokenFile)'") }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        client = CollectorClient(url: url.hasSuffix("/") ? String(url.dropLast()) : url, token: token)
-    }
-
     /// One line for people, and whether the file diverges from the collected copy.
     func compare(file: String) async throws -> (String, Bool) {
         guard let data = FileManager.default.contents(atPath: file) else { return ("\(file): cannot read it to compare with \(client.url)", true) }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import HrecCollector
 import HrecDelivery
 import HrecExport
 
 /// `hrec ls`: lists recorded sessions, filtered, from the session index.
-struct LsCommand: ParsableCommand {
+struct LsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List recorded sessions, with filters.",
@@ -13,6 +14,10 @@ struct LsCommand: ParsableCommand {
             $XDG_DATA_HOME/hrec/sessions) through an index in $XDG_CACHE_HOME/hrec/catalog.sqlite \
             that is updated incrementally: only new or changed journals are read again, and a \
             deleted index is rebuilt. The journals stay the source of truth.
+
+            With --collector, the sessions that collector holds and you may read are copied \
+            (only new frames are fetched) into $XDG_CACHE_HOME/hrec/collector/ and listed with \
+            the same filters.
 
             Filters combine: every one given must hold. Exit status 0 when the listing was \
             produced (even empty), 1 on an error.
@@ -23,10 +28,18 @@ struct LsCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per session (one per line).")
     var json = false
 
+    @OptionGroup(title: "Collector") var collectorOptions: CollectorOptions
+
     @Argument(help: "Journal files or directories to list.")
     var locations: [String] = []
 
-    func run() throws {
+    func run() async throws {
+        var locations = locations
+        if let client = try collectorOptions.client() {
+            let directory = collectorOptions.mirrorDirectory()
+            _ = try await CollectorMirror(client: client, directory: directory).refresh()
+            locations.append(directory.path)
+        }
         let catalog = try options.refreshedCatalog(locations)
         let sessions = try catalog.sessions(matching: options.filter())
         if json {

@@ -30,14 +30,11 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object per journal.")
     var json = false
 
-    @Option(name: .customLong("collector"), help: ArgumentHelp("Also compare each journal with what this collector holds.", valueName: "URL"))
-    var collector: String?
-
-    @Option(name: .customLong("identity-token"), help: ArgumentHelp("OIDC ID token for the collector (a file).", valueName: "FILE"))
-    var identityToken: String?
+    @OptionGroup(title: "Collector") var collectorOptions: CollectorOptions
 
     func run() async throws {
         let trust = try trustOptions.trust()
+        let collector = try collectorOptions.client().map(CollectorCheck.init(client:))
         var worst: Int32 = 0
         for file in files {
             let report = JournalVerifier.verify(path: file, trust: trust)
@@ -45,7 +42,7 @@ struct VerifyCommand: AsyncParsableCommand {
             let code: Int32 = report.isIntact ? 0 : (report.isTruncatedOnly ? 2 : 1)
             worst = worst == 1 || code == 1 ? 1 : max(worst, code)
             if let collector {
-                let (line, diverges) = try await CollectorCheck(url: collector, tokenFile: identityToken).compare(file: file)
+                let (line, diverges) = try await collector.compare(file: file)
                 print(line)
                 if diverges { worst = 1 }
             }

@@ -44,8 +44,8 @@ def record(tmp_path, env, name="session.hrec", lines=6):
 class Collector:
     """A running `hrec collect` (stopped with SIGTERM)."""
 
-    def __init__(self, config, env, port=0):
-        self.process = subprocess.Popen([HREC, "collect", "--config", str(config), "--listen", f"127.0.0.1:{port}"],
+    def __init__(self, config, env, port=0, extra=()):
+        self.process = subprocess.Popen([HREC, "collect", "--config", str(config), "--listen", f"127.0.0.1:{port}", *extra],
                                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         line = self._stderr_line(timeout=30)
         assert "listening on " in line, line
@@ -149,8 +149,12 @@ def test_a_journal_uploaded_part_by_part_is_byte_identical_in_the_bucket(tmp_pat
     stored = objects[f"team-a/journals/{session}/preamble"] + b"".join(objects[k] for k in frame_keys) \
         + objects[f"team-a/journals/{session}/index"]
     assert stored == data
-    head = s3server.client().head_object(Bucket=s3server.bucket, Key=frame_keys[0])
+    # Each part is locked in compliance mode: not even the bucket's user can delete that version.
+    client = s3server.client()
+    head = client.head_object(Bucket=s3server.bucket, Key=frame_keys[0])
     assert head["ObjectLockMode"] == "COMPLIANCE"
+    with pytest.raises(client.exceptions.ClientError, match="AccessDenied"):
+        client.delete_object(Bucket=s3server.bucket, Key=frame_keys[0], VersionId=head["VersionId"])
 
     # A resend is no error; the status says what is held.
     status, again = collector.request("POST", f"/hrec/v1/journals/{session}/frames", token, units[1])
@@ -188,12 +192,38 @@ def test_requests_without_a_valid_token_are_refused(tmp_path, hrec_env, issuer, 
     assert s3server.objects() == {}
 
 
+def record_as(tmp_path, env, issuer, subject, script="echo hi"):
+    """A journal whose header names a verified identity (the embedded gate checked the person's token)."""
+    gate = tmp_path / "gate.yaml"
+    gate.write_text(f"identity:\n  issuer: {ISS}\n  audience: [hrec-gate]\n  jwks: {issuer.keys / 'jwks.json'}\n")
+    token = tmp_path / f"{subject}-gate-token"
+    token.write_text(issuer(sub=subject, iss=ISS, aud="hrec-gate") + "\n")
+    journal = tmp_path / f"{subject}.hrec"
+    result = hrec("run", "-q", "--journal", str(journal), "--gate-config", str(gate), "--identity-token", str(token),
+                  "--", "sh", "-c", script, env=env, input=b"", timeout=60)
+    assert result.returncode == 0, result.stderr
+    return journal
+
+
+def test_only_the_person_the_journal_names_can_upload_or_read_it(tmp_path, hrec_env, issuer, s3server, collector):
+    preamble, units, _ = split_parts(record_as(tmp_path, hrec_env, issuer, "alice").read_bytes())
+    session = session_of(preamble)
+    alice, mallory = issuer(sub="alice", iss=ISS, aud=AUD), issuer(sub="mallory", iss=ISS, aud=AUD)
+    assert collector.request("PUT", f"/hrec/v1/journals/{session}/preamble", mallory, preamble)[0] == 200
+    status, body = collector.request("POST", f"/hrec/v1/journals/{session}/frames", mallory, units[0])
+    assert status == 403 and body["error"]["message"] == f"session {session} belongs to 'alice', the token is of 'mallory'"
+    collector.upload(session, alice, preamble, units)
+    assert collector.request("GET", f"/hrec/v1/journals/{session}/parts/0", mallory)[0] == 403
+    assert collector.request("GET", f"/hrec/v1/journals/{session}", mallory)[0] == 403
+    assert collector.request("GET", f"/hrec/v1/journals/{session}/parts/0", alice) == (200, units[0])
+
+
 def test_a_wrong_s3_secret_makes_the_collector_fail_loudly(tmp_path, hrec_env, issuer, s3server):
     config = write_config(tmp_path, issuer, s3server, secret="not-the-secret")
     result = hrec("collect", "--config", str(config), "--listen", "127.0.0.1:0", env=hrec_env, timeout=60)
     assert result.returncode == 1
     message = result.stderr.decode()
-    assert "HTTP 403 SignatureDoesNotMatch" in message and f"s3://{s3server.bucket}/team-a/" in message, message
+    assert "answered HTTP 403 SignatureDoesNotMatch" in message and f"s3://{s3server.bucket}/team-a/" in message, message
 
 
 def test_two_collectors_on_one_bucket_take_alternating_frames(tmp_path, hrec_env, issuer, s3server):
@@ -224,8 +254,8 @@ def test_two_collectors_on_one_bucket_take_alternating_frames(tmp_path, hrec_env
     assert objects[f"team-a/journals/{session}/preamble"] + b"".join(objects[k] for k in frame_keys) \
         + objects[f"team-a/journals/{session}/index"] == data
     # No duplication: every key has exactly one version (nothing was written twice).
-    versions = s3server.client().list_object_versions(Bucket=s3server.bucket, Prefix=f"team-a/journals/{session}/")["Versions"]
-    assert sorted(v["Key"] for v in versions) == sorted(objects)
+    versions = s3server.client().list_object_versions(Bucket=s3server.bucket)["Versions"]
+    assert sorted(v["Key"] for v in versions if v["Key"].startswith(f"team-a/journals/{session}/")) == sorted(objects)
 
 
 def test_verify_against_the_collector_reports_a_diverging_local_journal(tmp_path, hrec_env, issuer, s3server, collector):
@@ -260,3 +290,67 @@ def test_verify_against_the_collector_reports_a_diverging_local_journal(tmp_path
     assert result.returncode == 1
     assert f"at frame 2: frame 2 was collected but is missing from the local journal (the collector holds {len(units)} frames" \
         in result.stdout.decode()
+
+
+def test_a_directory_store_with_the_dev_identity(tmp_path, hrec_env):
+    store = tmp_path / "store"
+    config = tmp_path / "dir.yaml"
+    config.write_text(f"storage:\n  directory: {store}\nsigning_key: {tmp_path / 'key'}\n")
+    result = hrec("collect", "--config", str(config), "--listen", "127.0.0.1:0", env=hrec_env, timeout=30)
+    assert result.returncode != 0 and "no identity: section (or pass --dev-identity)" in result.stderr.decode()
+    data = record(tmp_path, hrec_env, lines=3).read_bytes()
+    preamble, units, index = split_parts(data)
+    session = session_of(preamble)
+    collector = Collector(config, hrec_env, extra=["--dev-identity"])
+    try:
+        assert collector.request("GET", f"/hrec/v1/journals/{session}", "any")[0] == 404
+        receipts = collector.upload(session, "any", preamble, units, index)
+        assert receipts[-1]["frames"] == len(units)
+    finally:
+        collector.stop()
+    held = store / "journals" / session
+    frames = sorted((held / "frames").iterdir())
+    assert [f.name for f in frames] == [f"{i:016d}" for i in range(len(units))]
+    assert (held / "preamble").read_bytes() + b"".join(f.read_bytes() for f in frames) + (held / "index").read_bytes() == data
+    assert all(f.stat().st_mode & 0o777 == 0o600 for f in frames) and held.stat().st_mode & 0o777 == 0o700
+
+
+def test_ls_lists_the_collected_sessions_the_person_may_read(tmp_path, hrec_env, issuer):
+    hrec_env = dict(hrec_env, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    config = tmp_path / "dir.yaml"
+    config.write_text(f"storage:\n  directory: {tmp_path / 'store'}\nsigning_key: {tmp_path / 'key'}\n"
+                      f"identity:\n  issuer: {ISS}\n  audience: [{AUD}]\n  jwks: {issuer.keys / 'jwks.json'}\n")
+    collector = Collector(config, hrec_env)
+    sessions, parts = {}, {}
+    try:
+        for person in ("alice", "bob"):
+            parts[person] = split_parts(record_as(tmp_path, hrec_env, issuer, person, f"echo {person}-work; sleep 0.4; echo done").read_bytes())
+            sessions[person] = session_of(parts[person][0])
+        preamble, units, index = parts["bob"]
+        collector.upload(sessions["bob"], issuer(sub="bob", iss=ISS, aud=AUD), preamble, units, index)
+        preamble, units, index = parts["alice"]
+        assert len(units) >= 2
+        alice = issuer(sub="alice", iss=ISS, aud=AUD)
+        collector.upload(sessions["alice"], alice, preamble, units[:-1])
+        token = tmp_path / "alice-token"
+        token.write_text(alice + "\n")
+        ls = ("ls", "--json", "--collector", collector.url, "--identity-token", str(token))
+        # Collected so far: alice's session without its final frame, listed as cut.
+        result = hrec(*ls, env=hrec_env)
+        rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        assert [(row["sessionID"], row["truncated"]) for row in rows] == [(sessions["alice"], True)], result.stderr
+        # The rest arrives; the next listing fetches only what is new.
+        collector.upload(sessions["alice"], alice, preamble, units[-1:], index)
+        result = hrec(*ls, env=hrec_env)
+        assert result.returncode == 0, result.stderr
+        rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
+        assert [row["sessionID"] for row in rows] == [sessions["alice"]]
+        assert rows[0]["command"] == "sh -c echo alice-work; sleep 0.4; echo done" and rows[0]["exitStatus"] == 0 and not rows[0]["truncated"]
+        copy = next((tmp_path / "cache" / "hrec" / "collector").glob("*/" + sessions["alice"] + ".hrec"))
+        assert copy.read_bytes() == preamble + b"".join(units) + index
+        # The local catalog's filters apply to the collected sessions.
+        assert hrec(*ls, "--command", "bob", env=hrec_env).stdout == b""
+        filtered = hrec(*ls, "--command", "alice-work", env=hrec_env).stdout.decode().splitlines()
+        assert [json.loads(line)["sessionID"] for line in filtered] == [sessions["alice"]]
+    finally:
+        collector.stop()

@@ -87,6 +87,26 @@ import Testing
         #expect(try await store.read(PartKey.frame(session, 1)) == parts.units[1].bytes)
     }
 
+    @Test func flippingAnyByteOfAUnitIsRefused() async throws {
+        let (intake, store) = try intake()
+        let (parts, _) = try journal()
+        let session = try session(parts)
+        try await intake.putPreamble(session: session, bytes: parts.preamble)
+        _ = try await intake.acceptFrames(session: session, body: parts.units[0].bytes, subject: "alice")
+        let genuine = parts.units[1].bytes
+        for offset in genuine.indices {
+            var flipped = genuine
+            flipped[offset] ^= 0x01
+            do {
+                let receipt = try await intake.acceptFrames(session: session, body: flipped, subject: "alice")
+                Issue.record("a flip at byte \(offset) of frame 1 was accepted: \(receipt)")
+            } catch {
+                #expect([400, 409].contains(error.status), "flip at \(offset): \(error)")
+            }
+        }
+        #expect(try await store.read(PartKey.frame(session, 1)) == nil)
+    }
+
     @Test func reorderedUnitsAreRefused() async throws {
         let (intake, store) = try intake()
         let (parts, _) = try journal()
