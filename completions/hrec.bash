@@ -386,7 +386,7 @@ _hrec_ls() {
     repeating_flags=()
     non_repeating_flags=(--masked --net-denied --unconfined --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--index --user --since --until --command --table --decision --exit)
+    non_repeating_options=(--index --user --since --until --command --table --decision --exit --collector --identity-token)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
@@ -413,6 +413,12 @@ _hrec_ls() {
         return
         ;;
     '--exit')
+        return
+        ;;
+    '--collector')
+        return
+        ;;
+    '--identity-token')
         return
         ;;
     esac
