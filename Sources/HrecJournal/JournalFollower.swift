@@ -40,8 +40,8 @@ public final class JournalFollower {
     /// Offset up to which the file has been cut into parts.
     private var scanned: UInt64 = 0
     private let decompressor = ZstdDecompressor()
-    /// The most bytes read at once (a frame unit is far smaller).
-    private let chunkLimit = 32 << 20
+    /// The most bytes read at once (a frame unit is far smaller; a backlog is read in pieces).
+    private let chunkLimit = 4 << 20
 
     /// Opens `path` for reading.
     /// - Throws: `JournalError.io` when it cannot be opened.

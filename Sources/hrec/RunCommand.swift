@@ -34,10 +34,16 @@ struct RunCommand: AsyncParsableCommand {
             call is authenticated, recorded and forwarded with the gate's own credential. Your \
             own Google credential variables are not passed to the command.
 
+            With --collector the journal is shipped to a collector (hrec collect) as it is \
+            written, and its signed receipts are journaled; what is not delivered when the \
+            session ends stays in the journal and is sent later (hrec deliver). --delivery sync \
+            holds the command's output while the collector lags (docs/collector.md).
+
             Examples:
               hrec run -- claude
               hrec run --gate-config team.yaml --identity-token ~/.hrec/id-token -- codex
               hrec run --dev-identity --upstream http://127.0.0.1:9050 --project test-proj -- python3 agent.py
+              hrec run --collector https://collector.example.com --identity-token ~/.hrec/id-token -- claude
             """)
 
     @Option(name: .customLong("journal"), help: ArgumentHelp(

@@ -45,6 +45,25 @@ import Testing
         #expect(follower.units.count > 5)
     }
 
+    @Test func aBacklogLargerThanOneReadComesInPieces() throws {
+        var random = SplitMix(seed: 7)
+        let records = (0..<100).map { index in
+            Record(time: UInt64(index + 1), body: .output((0..<65536).map { _ in UInt8(truncatingIfNeeded: random.next()) }))
+        }
+        let url = directory.appendingPathComponent("backlog.hrec")
+        try JournalFactory.write(records, to: url)
+        let source = [UInt8](try Data(contentsOf: url))
+        #expect(source.count > 6 << 20)
+        let follower = try JournalFollower(path: url.path)
+        var polls = 0
+        while try follower.poll() { polls += 1 }
+        #expect(polls > 1)
+        #expect(follower.isComplete)
+        var rebuilt = try #require(follower.preamble)
+        for unit in follower.units { rebuilt += try follower.bytes(of: unit) }
+        #expect(rebuilt + (try #require(follower.index)) == source)
+    }
+
     @Test func chainHashesAreTheVerifiedOnes() throws {
         let source = try journal(records: 120, frameBytes: 2048)
         let url = directory.appendingPathComponent("chain.hrec")
