@@ -58,8 +58,11 @@ public final class JournalShipper: Sendable {
     private let deadline = Mutex<UInt64?>(nil)
     private let receiptHandler = Mutex<(@Sendable (Receipt, Bool) -> Void)?>(nil)
     private let troubleHandler = Mutex<(@Sendable (Trouble) -> Void)?>(nil)
-    /// The delivery state last written (compared before writing again).
+    /// The delivery state last written (compared before writing again), and when (monotonic µs).
     private let saved = Mutex<DeliveryState?>(nil)
+    private let lastSave = Mutex<UInt64>(0)
+    /// How often the state file is rewritten while frames flow, in µs.
+    static let stateInterval: UInt64 = 1_000_000
 
     /// - Parameters:
     ///   - path: the journal (it may still be being written).
@@ -161,12 +164,13 @@ public final class JournalShipper: Sendable {
                 break
             }
         }
-        record(session)
+        record(session, final: true)
         return current
     }
 
-    /// Copies the session's counts into `progress` and the state file.
-    private func record(_ session: ShipperSession) {
+    /// Copies the session's counts into `progress` and, at most once a second while frames
+    /// flow (and whenever delivery catches up, fails or ends), into the state file.
+    private func record(_ session: ShipperSession, final: Bool = false) {
         let now = SessionClock.monotonicMicros()
         let snapshot: Progress = progress.withLock { progress in
             let seen = session.localFrames
@@ -190,6 +194,10 @@ public final class JournalShipper: Sendable {
         state.lastReceipt = snapshot.lastReceipt ?? previous?.lastReceipt
         state.updatedAtMicros = previous?.updatedAtMicros ?? state.updatedAtMicros
         guard state != previous else { return }
+        let due = final || snapshot.isCaughtUp || snapshot.fatalError != nil || state.lastError != previous?.lastError
+            || now &- lastSave.withLock { $0 } >= Self.stateInterval
+        guard due else { return }
+        lastSave.withLock { $0 = now }
         state.updatedAtMicros = SessionClock.wallMicros()
         try? state.save(in: directory)
         saved.withLock { $0 = state }

