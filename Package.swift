@@ -77,8 +77,12 @@ let package = Package(
         .target(name: "HrecExport", dependencies: [
             "HrecJournal", "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "HrecDelivery", dependencies: [
+            "HrecJournal", "HrecGate", "HrecCollector",
+        ]),
         .executableTarget(name: "hrec", dependencies: [
             "HrecJournal", "HrecRecorder", "HrecConfinement", "HrecPolicy", "HrecGate", "HrecPlayer", "HrecExport", "HrecEgress", "HrecCollector",
+            "HrecDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -102,6 +106,9 @@ let package = Package(
         .testTarget(name: "HrecPlayerTests", dependencies: ["HrecPlayer", "HrecTestSupport"]),
         .testTarget(name: "HrecExportTests", dependencies: ["HrecExport", "HrecTestSupport"]),
         .testTarget(name: "HrecCollectorTests", dependencies: ["HrecCollector", "HrecJournal", "HrecTestSupport"]),
+        .testTarget(name: "HrecDeliveryTests", dependencies: [
+            "HrecDelivery", "HrecCollector", "HrecJournal", "HrecTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "HrecCLITests", dependencies: ["HrecTestSupport"]),
     ]
 )

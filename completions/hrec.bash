@@ -173,27 +173,30 @@ _hrec() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    run|play|gate|verify|cat|info|ls|search|export|evidence|policy|approvals|approve|deny|help)
+    run|deliver|play|gate|collect|verify|cat|info|ls|search|export|evidence|policy|approvals|approve|deny|help)
         # Offer subcommand argument completions
         "_hrec_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'run play gate verify cat info ls search export evidence policy approvals approve deny help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'run deliver play gate collect verify cat info ls search export evidence policy approvals approve deny help' -- "${cur}"))
         ;;
     esac
 }
 
 _hrec_run() {
     repeating_flags=()
-    non_repeating_flags=(--no-input --quiet -q --dev-identity --no-gate --version -h --help)
+    non_repeating_flags=(--no-input --quiet -q --unconfined --dev-identity --no-gate --version -h --help)
     repeating_options=()
-    non_repeating_options=(--journal --signing-key --stall-timeout --gate-config --policy --identity-token --upstream --project)
+    non_repeating_options=(--journal --password-prompt --signing-key --stall-timeout --gate-config --policy --identity-token --upstream --project --collector --delivery --sync-window --sync-timeout --collector-key)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--journal')
+        return
+        ;;
+    '--password-prompt')
         return
         ;;
     '--signing-key')
@@ -215,6 +218,46 @@ _hrec_run() {
         return
         ;;
     '--project')
+        return
+        ;;
+    '--collector')
+        return
+        ;;
+    '--delivery')
+        __hrec_add_completions -W 'async'$'\n''sync'
+        return
+        ;;
+    '--sync-window')
+        return
+        ;;
+    '--sync-timeout')
+        return
+        ;;
+    '--collector-key')
+        return
+        ;;
+    esac
+}
+
+_hrec_deliver() {
+    repeating_flags=()
+    non_repeating_flags=(--dev-identity --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--collector --identity-token --collector-key --timeout)
+    __hrec_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--collector')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
+    '--collector-key')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac
@@ -277,16 +320,40 @@ _hrec_gate() {
     esac
 }
 
+_hrec_collect() {
+    repeating_flags=()
+    non_repeating_flags=(--dev-identity --print-public-key --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--config --listen)
+    __hrec_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--config')
+        return
+        ;;
+    '--listen')
+        return
+        ;;
+    esac
+}
+
 _hrec_verify() {
     repeating_flags=()
     non_repeating_flags=(--any-signer --json --version -h --help)
     repeating_options=(--trust)
-    non_repeating_options=()
+    non_repeating_options=(--collector --identity-token)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
     case "${prev}" in
     '--trust')
+        return
+        ;;
+    '--collector')
+        return
+        ;;
+    '--identity-token')
         return
         ;;
     esac
@@ -317,9 +384,9 @@ _hrec_info() {
 
 _hrec_ls() {
     repeating_flags=()
-    non_repeating_flags=(--masked --net-denied --json --version -h --help)
+    non_repeating_flags=(--masked --net-denied --unconfined --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--index --user --since --until --command --table --decision --exit)
+    non_repeating_options=(--index --user --since --until --command --table --decision --exit --collector --identity-token)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
@@ -348,12 +415,18 @@ _hrec_ls() {
     '--exit')
         return
         ;;
+    '--collector')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
     esac
 }
 
 _hrec_search() {
     repeating_flags=()
-    non_repeating_flags=(--masked --net-denied --json --version -h --help)
+    non_repeating_flags=(--masked --net-denied --unconfined --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--in --index --user --since --until --command --table --decision --exit)
     __hrec_offer_flags_options -1

@@ -51,13 +51,15 @@ _hrec() {
     command)
         local -ar subcommands=(
             'run:Run a command (an AI agent, a shell) on a pty and record the whole session.'
+            'deliver:Send journals, or what is left of them, to a collector.'
             'play:Replay a recorded session: a player with seek, search and queries; or its output; or the screen at an instant.'
             'gate:Run the BigQuery gate standalone: one journal per authenticated client session.'
+            'collect:Run the collector: receive sealed journal frames, check their chain, store them, sign receipts.'
             'verify:Check that journals are intact: signatures, frame order, hash chain, end record.'
             'cat:Print every record of a journal as one JSON object per line.'
             'info:Summarize a journal: header, duration, record counts per kind, sizes, integrity.'
             'ls:List recorded sessions, with filters.'
-            'search:Find SQL text, event text and screen text across sessions.'
+            'search:Find SQL text, prompts, event text and screen text across sessions.'
             'export:Export a journal as JSON lines, an asciicast or a CSV access log.'
             'evidence:Build a signed evidence bundle for a period.'
             'policy:Check a policy file, or explain what it decides for a statement.'
@@ -70,7 +72,7 @@ _hrec() {
         ;;
     arg)
         case "${words[1]}" in
-        run|play|gate|verify|cat|info|ls|search|export|evidence|policy|approvals|approve|deny|help)
+        run|deliver|play|gate|collect|verify|cat|info|ls|search|export|evidence|policy|approvals|approve|deny|help)
             "_hrec_${words[1]}" && ret=0
             ;;
         esac
@@ -82,10 +84,13 @@ _hrec() {
 
 _hrec_run() {
     local -i ret=1
+    local -ar ___delivery=('async' 'sync')
     local -ar arg_specs=(
         '--journal[Journal file, or directory to put it in (default\: $XDG_DATA_HOME/hrec/sessions/).]:PATH:'
         '--no-input[Do not record what you type (only how many bytes).]'
+        '--password-prompt[Output ending in a match of this regular expression makes your next line secret (default\: (?i)(password|passphrase|passcode)\[^\\n\]{0,80}\:\\s*$).]:REGEX:'
         '(--quiet -q)'{--quiet,-q}'[Do not print the journal path at the end.]'
+        '--unconfined[Run the command without the sandbox (it can then read hrec'\''s key and your credentials, and reach the network directly); the journal says so.]'
         '--signing-key[Ed25519 signing key file (default\: ~/.config/hrec/signing-key, created on first use).]:FILE:'
         '--stall-timeout[While the journal cannot be written (disk full) the session is paused; end it after this many seconds (0\: wait for space).]:SECONDS:'
         '--gate-config[Gate configuration (identity, upstream) in YAML.]:FILE:'
@@ -95,7 +100,29 @@ _hrec_run() {
         '--upstream[BigQuery base URL (default https\://bigquery.googleapis.com, or the config'\''s).]:URL:'
         '--project[Default Google Cloud project for the agent'\''s client (GOOGLE_CLOUD_PROJECT).]:ID:'
         '--no-gate[Do not start the BigQuery gate (record the terminal only).]'
+        '--collector[Ship the journal to this collector (hrec collect) as it is written, authenticated with your identity token.]:URL:'
+        '--delivery[async\: never wait for the collector (what is left is sent later, see hrec deliver); sync\: hold the command'\''s output while a frame is unacknowledged for longer than --sync-window.]:MODE:{__hrec_complete "${___delivery[@]}"}'
+        '--sync-window[sync\: hold output while a frame is unacknowledged for longer than this (default 5).]:SECONDS:'
+        '--sync-timeout[sync\: end the session when output has been held this long (default 30).]:SECONDS:'
+        '--collector-key[The collector'\''s receipt public key (hrec collect --print-public-key)\: receipts it did not sign stop delivery.]:FILE:'
         '*:command:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_hrec_deliver() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--collector[The collector (default\: the one each journal was shipped to).]:URL:'
+        '--identity-token[Your OIDC ID token, sent as the bearer token.]:FILE:'
+        '--dev-identity[Dev mode\: the collector runs with --dev-identity and takes any token.]'
+        '--collector-key[The collector'\''s receipt public key (hrec collect --print-public-key)\: receipts it did not sign stop delivery.]:FILE:'
+        '--timeout[Give up on a journal after this many seconds of failed attempts (default 60).]:SECONDS:'
+        '*:paths:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -145,6 +172,21 @@ _hrec_gate() {
     return "${ret}"
 }
 
+_hrec_collect() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '--config[Collector configuration in YAML (storage, signing_key, identity).]:FILE:'
+        '--listen[Address to listen on (port 0\: any free port, printed).]:HOST\:PORT:'
+        '--dev-identity[Dev mode\: no identity provider; every bearer token is accepted as your OS user.]'
+        '--print-public-key[Print the collector'\''s receipt public key (for verifiers to trust) and exit.]'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
 _hrec_verify() {
     local -i ret=1
     local -ar arg_specs=(
@@ -152,6 +194,8 @@ _hrec_verify() {
         '*--trust[A signer public key file to trust (repeatable).]:KEY.pub:'
         '--any-signer[Accept any signer\: check integrity against the key the journal names.]'
         '--json[Print one JSON object per journal.]'
+        '--collector[A collector (hrec collect) to read sessions from.]:URL:'
+        '--identity-token[OIDC ID token for the collector (a file).]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -199,8 +243,11 @@ _hrec_ls() {
         '--decision[Only sessions with at least one such gate decision.]:deny|review|allow:'
         '--masked[Only sessions where some result was masked.]'
         '--net-denied[Only sessions where the egress proxy denied a connection.]'
+        '--unconfined[Only sessions whose command ran without confinement (--unconfined, or recorded before hrec confined).]'
         '--exit[Only sessions whose command exited with this status.]:N:'
         '--json[Print one JSON object per session (one per line).]'
+        '--collector[A collector (hrec collect) to read sessions from.]:URL:'
+        '--identity-token[OIDC ID token for the collector (a file).]:FILE:'
         '*:locations:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
@@ -215,7 +262,7 @@ _hrec_search() {
     local -ar arg_specs=(
         ':pattern:'
         '*:locations:'
-        '--in[Search only these sources, comma-separated.]:sql,event,screen:'
+        '--in[Search only these sources, comma-separated.]:sql,prompt,event,screen:'
         '--index[The session index file (rebuilt from the journals when missing).]:path:'
         '--user[Only sessions of this user (identity email or OS login).]:user:'
         '--since[Only sessions started at or after this time (2026-11-22, '\''2026-11-22 10\:00'\'', ISO 8601; UTC).]:date:'
@@ -225,6 +272,7 @@ _hrec_search() {
         '--decision[Only sessions with at least one such gate decision.]:deny|review|allow:'
         '--masked[Only sessions where some result was masked.]'
         '--net-denied[Only sessions where the egress proxy denied a connection.]'
+        '--unconfined[Only sessions whose command ran without confinement (--unconfined, or recorded before hrec confined).]'
         '--exit[Only sessions whose command exited with this status.]:N:'
         '--json[Print one JSON object per match.]'
         '--version[Show the version.]'

@@ -7,13 +7,15 @@ enum FrameScanner {
         var indexOffset: Int?
     }
 
-    /// Scans seal by seal from the end of the preamble.
-    static func scan(_ bytes: [UInt8]) -> Result {
+    /// Scans seal by seal from the end of the preamble, or from `start` when `bytes` is a later
+    /// piece of a journal that begins at a frame (`finalSeen`: the final frame came before it).
+    static func scan(_ bytes: [UInt8], from start: Int = Preamble.frameSize, finalSeen: Bool = false) -> Result {
         var frames: [JournalReader.Frame] = []
-        var offset = Preamble.frameSize
+        var offset = start
+        var lastIsFinal: Bool { frames.last?.isFinal ?? finalSeen }
         while true {
             if offset == bytes.count {
-                let reason = frames.last?.isFinal == true
+                let reason = lastIsFinal
                     ? "the seek index is missing (every record is present)"
                     : "the file ends after frame \(frames.count - 1) without an end record"
                 return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: reason))
@@ -23,7 +25,7 @@ enum FrameScanner {
                 return Result(frames: frames, ending: .truncated(offset: UInt64(offset), reason: "the file ends inside a frame header"))
             }
             if magic == JournalFormat.indexMagic {
-                guard frames.last?.isFinal == true else {
+                guard lastIsFinal else {
                     return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: "a seek index before the final frame"))
                 }
                 if let size = reader.u32(), bytes.count - offset == 8 + Int(size) {
@@ -40,7 +42,7 @@ enum FrameScanner {
             case let .invalid(reason):
                 return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: reason))
             case let .seal(seal):
-                if frames.last?.isFinal == true {
+                if lastIsFinal {
                     return Result(frames: frames, ending: .malformed(offset: UInt64(offset), reason: "a frame after the final frame"))
                 }
                 let dataEnd = offset + FrameSeal.frameSize + Int(seal.compressedLength)

@@ -34,6 +34,8 @@ public final class RecordingSession: @unchecked Sendable {
         /// How long the session stays paused while its journal cannot be written (disk full)
         /// before hrec ends it, in seconds; nil waits for space however long it takes.
         public var stallTimeout: Double? = 300
+        /// What else the output waits for (sync delivery to a collector); nil: nothing.
+        public var outputHold: (any OutputHold)?
 
         public init(command: [String], hrecVersion: String, signer: JournalSigner) {
             self.command = command
@@ -48,6 +50,8 @@ public final class RecordingSession: @unchecked Sendable {
         public var exitStatus: Int32
         public var journal: URL
         public var summary: JournalWriter.Summary
+        /// Why the session ended when it was not the command exiting (as in the end record).
+        public var endReason: String?
     }
 
     public let sessionID = SessionID()
@@ -96,6 +100,11 @@ public final class RecordingSession: @unchecked Sendable {
     /// Sets the sandbox the command runs in (call before `run`, once its sockets exist).
     public func confine(_ sandbox: Sandbox) {
         options.sandbox = sandbox
+    }
+
+    /// Makes the output wait for `hold` as well as for the journal (call before `run`).
+    public func holdOutput(_ hold: any OutputHold) {
+        options.outputHold = hold
     }
 
     /// Adds variables to the child's environment (call before `run`).
@@ -159,6 +168,7 @@ public final class RecordingSession: @unchecked Sendable {
             throw error
         }
         relay.stallLimitMicros = options.stallTimeout.map { UInt64(max(0, $0) * 1_000_000) }
+        relay.hold = options.outputHold
         relay.run()
         var status = child.wait()
         child.master.close()
@@ -169,7 +179,7 @@ public final class RecordingSession: @unchecked Sendable {
         }
         closing?()
         let summary = try close(status: status, reason: reason)
-        return Outcome(exitStatus: status.shellStatus, journal: journalURL, summary: summary)
+        return Outcome(exitStatus: status.shellStatus, journal: journalURL, summary: summary, endReason: reason)
     }
 
     /// The command's own status from the sandbox's report, with what the sandbox did journaled.

@@ -23,13 +23,33 @@ final class SessionRelay {
 
     /// The signal that made hrec end the child, if any.
     private(set) var terminatedBy: Int32?
-    /// Why hrec ended the session itself (the journal could not be written for too long).
+    /// Why hrec ended the session itself (the journal could not be written, or output was held, for too long).
     private(set) var endReason: String?
     /// How long the relay stays paused while the journal cannot be written before it ends the
     /// session, in µs (nil: wait for space however long it takes).
     var stallLimitMicros: UInt64? = 300_000_000
+    /// What else output waits for (sync delivery to a collector), if anything.
+    var hold: (any OutputHold)?
     /// Since when the relay is paused, and why.
-    private var pause: (since: UInt64, reason: String)?
+    private var pause: Pause?
+
+    private struct Pause {
+        enum Cause {
+            /// The journal cannot be written.
+            case journal(String)
+            /// The output hold holds.
+            case delivery(String)
+
+            func isSameKind(as other: Cause) -> Bool {
+                switch (self, other) {
+                case (.journal, .journal), (.delivery, .delivery): true
+                default: false
+                }
+            }
+        }
+        var since: UInt64
+        var cause: Cause
+    }
 
     init(child: PtyChild, sink: any RecordSink, terminal: OuterTerminal?, inputFilter: InputFilter, lastPrompt: LastPrompt = LastPrompt(),
          input: FileDescriptor = FileDescriptor(rawValue: STDIN_FILENO),
@@ -94,28 +114,50 @@ final class SessionRelay {
         }
     }
 
-    /// Follows the journal's state: pauses the relay (with a notice on the person's terminal)
-    /// while it cannot be written, resumes when it can, ends the session after `stallLimitMicros`.
+    /// Follows the journal's state and the output hold: pauses the relay (with a notice on the
+    /// person's terminal) while the journal cannot be written or output is held, resumes when
+    /// it may, ends the session once a pause lasts longer than its limit.
     /// - Returns: whether the relay is paused.
     private func checkJournal() -> Bool {
         let now = SessionClock.monotonicMicros()
-        guard let stall = sink.stall else {
-            if let pause {
-                let seconds = (now - pause.since) / 1_000_000
-                sink.append(.marker("recording was paused for \(seconds) s: \(pause.reason)"))
+        let cause: Pause.Cause? = if let stall = sink.stall {
+            .journal(stall.description)
+        } else if let reason = hold?.holdReason() {
+            .delivery(reason)
+        } else { nil }
+        if let pause, cause.map({ !$0.isSameKind(as: pause.cause) }) ?? true {
+            let seconds = (now - pause.since) / 1_000_000
+            switch pause.cause {
+            case let .journal(reason):
+                sink.append(.marker("recording was paused for \(seconds) s: \(reason)"))
                 notify("recording resumed after \(seconds) s; the session goes on")
-                self.pause = nil
+            case let .delivery(reason):
+                sink.append(.marker("output was held for \(seconds) s: \(reason)"))
+                notify("output resumed after \(seconds) s; the session goes on")
             }
-            return false
+            self.pause = nil
+        }
+        guard let cause else { return false }
+        let limit: UInt64? = switch cause {
+        case .journal: stallLimitMicros
+        case .delivery: hold?.limitMicros
         }
         guard let pause else {
-            pause = (now, stall.description)
-            let limit = stallLimitMicros.map { "; after \($0 / 1_000_000) s hrec ends the session" } ?? ""
-            notify("recording paused: \(stall). Nothing is relayed until the journal can be written again\(limit).")
+            pause = Pause(since: now, cause: cause)
+            let ending = limit.map { "; after \($0 / 1_000_000) s hrec ends the session" } ?? ""
+            switch cause {
+            case let .journal(reason):
+                notify("recording paused: \(reason). Nothing is relayed until the journal can be written again\(ending).")
+            case let .delivery(reason):
+                notify("output held: \(reason). Nothing is relayed until the collector acknowledges the journal\(ending).")
+            }
             return true
         }
-        if termination == nil, let limit = stallLimitMicros, now - pause.since >= limit {
-            let reason = "the journal could not be written for \(limit / 1_000_000) s (\(pause.reason))"
+        if termination == nil, let limit, now - pause.since >= limit {
+            let reason = switch cause {
+            case let .journal(detail): "the journal could not be written for \(limit / 1_000_000) s (\(detail))"
+            case let .delivery(detail): "the collector did not acknowledge the journal for \(limit / 1_000_000) s (\(detail))"
+            }
             endReason = reason
             sink.append(.marker("\(reason); hrec ends the session"))
             notify("\(reason); ending the session")

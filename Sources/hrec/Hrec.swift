@@ -23,6 +23,7 @@ struct Hrec: AsyncParsableCommand {
         version: version,
         subcommands: [
             RunCommand.self,
+            DeliverCommand.self,
             PlayCommand.self,
             GateCommand.self,
             CollectCommand.self,

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HrecCollector
+import HrecDelivery
 import HrecJournal
 
 /// `hrec info`: a journal's header, duration, record counts, sizes and integrity.
@@ -26,7 +28,9 @@ struct InfoCommand: ParsableCommand {
         let reader = journal.reader
         var counts: [RecordKind: Int] = [:]
         var rawOutput = 0, rawInput = 0
+        var lastReceipt: Receipt?
         try reader.forEachRecord { record in
+            if case let .event(event) = record.body, let receipt = Receipt(event: event) { lastReceipt = receipt }
             counts[record.kind, default: 0] += 1
             if case let .output(bytes) = record.body { rawOutput += bytes.count }
             if case let .input(bytes) = record.body { rawInput += bytes.count }
@@ -34,6 +38,7 @@ struct InfoCommand: ParsableCommand {
         let report = JournalVerifier.verify(path: file, trust: try trustOptions.trust())
         let header = reader.header
         let end = try journal.isDamaged ? nil : reader.endRecord()
+        let delivery = Self.delivery(session: reader.header.sessionID.description, frames: reader.frames.count, journaled: lastReceipt)
         let integrity = report.isIntact ? "intact" : "\(report.problem!.kind.rawValue): \(report.problem!.detail)"
         let exit: String = if let end {
             end.signal.map { "killed by signal \($0)" } ?? end.exitStatus.map { "exit status \($0)" } ?? "unknown"
@@ -56,7 +61,9 @@ struct InfoCommand: ParsableCommand {
                 "confinement": header.confinement.map { $0.summary } ?? "unknown (recorded before confinement)",
                 "confined": header.confinement?.isConfined ?? false,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
+            var full = object
+            if let delivery { full["delivery"] = delivery }
+            let data = try JSONSerialization.data(withJSONObject: full, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
             if let shortfall = journal.shortfall(did: "summarized") { throw shortfall }
             return
@@ -81,6 +88,16 @@ struct InfoCommand: ParsableCommand {
             chain      \(report.chainHead)
             signer     \(report.signerFingerprint ?? "-")\(report.signerTrusted ? "" : " (not trusted here)")
             """)
+        if let delivery { print("delivery   \(delivery)") }
         if let shortfall = journal.shortfall(did: "summarized") { throw shortfall }
+    }
+
+    /// Where delivery to a collector stands: the delivery state kept for the session, else the
+    /// last receipt journaled; nil when the journal was never shipped.
+    static func delivery(session: String, frames: Int, journaled: Receipt?) -> String? {
+        if let state = DeliveryState.load(session: session) { return "\(state.summary), to \(state.collector)" }
+        guard let journaled else { return nil }
+        let time = ISO8601DateFormatter().string(from: journaled.receivedAt)
+        return "receipt for \(journaled.frames)/\(frames) frames at \(time) (collector \(journaled.collector)); no delivery state on this machine"
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecCollector
+import HrecDelivery
 import HrecExport
 
 /// `hrec ls`: lists recorded sessions, filtered, from the session index.
@@ -45,12 +46,15 @@ struct LsCommand: AsyncParsableCommand {
             for session in sessions { print(Self.json(session)) }
             return
         }
-        var rows = [["STARTED (UTC)", "DURATION", "USER", "EXIT", "DECISIONS", "TABLES", "COMMAND", "FILE"]]
+        let deliveries = Dictionary(sessions.compactMap { s in DeliveryState.load(session: s.sessionID).map { (s.sessionID, $0.cell) } },
+                                    uniquingKeysWith: { first, _ in first })
+        var rows = [["STARTED (UTC)", "DURATION", "USER", "EXIT", "DECISIONS", "TABLES"] + (deliveries.isEmpty ? [] : ["DELIVERY"]) + ["COMMAND", "FILE"]]
         for s in sessions {
+            let delivery = deliveries.isEmpty ? [] : [deliveries[s.sessionID] ?? "-"]
             rows.append([String(CSVTable.timestamp(micros: s.startedAtMicros).prefix(19)).replacingOccurrences(of: "T", with: " "),
                          Duration.text(s.durationMicros), s.user, s.exitStatus.map(String.init) ?? (s.truncated ? "cut" : "-"),
                          s.decisions.isEmpty ? "-" : s.decisions.joined(separator: ","),
-                         s.tables.isEmpty ? "-" : s.tables.joined(separator: ","),
+                         s.tables.isEmpty ? "-" : s.tables.joined(separator: ",")] + delivery + [
                          (s.unconfined ? "[UNCONFINED] " : "") + s.command, s.path])
         }
         let widths = (0..<rows[0].count - 1).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -72,6 +76,10 @@ struct LsCommand: AsyncParsableCommand {
         ]
         object["exitStatus"] = s.exitStatus
         object["policyDigest"] = s.policyDigest
+        if let state = DeliveryState.load(session: s.sessionID) {
+            object["delivery"] = ["collector": state.collector, "deliveredFrames": state.deliveredFrames, "frames": state.localFrames,
+                                  "delivered": state.isDelivered, "summary": state.summary]
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }

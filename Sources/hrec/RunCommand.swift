@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecConfinement
+import HrecDelivery
 import HrecEgress
 import HrecGate
 import HrecJournal
@@ -33,10 +34,16 @@ struct RunCommand: AsyncParsableCommand {
             call is authenticated, recorded and forwarded with the gate's own credential. Your \
             own Google credential variables are not passed to the command.
 
+            With --collector the journal is shipped to a collector (hrec collect) as it is \
+            written, and its signed receipts are journaled; what is not delivered when the \
+            session ends stays in the journal and is sent later (hrec deliver). --delivery sync \
+            holds the command's output while the collector lags (docs/collector.md).
+
             Examples:
               hrec run -- claude
               hrec run --gate-config team.yaml --identity-token ~/.hrec/id-token -- codex
               hrec run --dev-identity --upstream http://127.0.0.1:9050 --project test-proj -- python3 agent.py
+              hrec run --collector https://collector.example.com --identity-token ~/.hrec/id-token -- claude
             """)
 
     @Option(name: .customLong("journal"), help: ArgumentHelp(
@@ -66,6 +73,8 @@ struct RunCommand: AsyncParsableCommand {
     var stallTimeout: Double = 300
 
     @OptionGroup(title: "BigQuery gate") var gate: GateOptions
+
+    @OptionGroup(title: "Delivery to a collector") var delivery: DeliveryOptions
 
     @Argument(parsing: .captureForPassthrough, help: "The command to run, after --.")
     var command: [String] = []
@@ -109,6 +118,17 @@ struct RunCommand: AsyncParsableCommand {
             options.confinement = confinement?.plan.record
         }
         let session = try RecordingSession(options: options)
+        var shipping: RunDelivery?
+        if let collector = delivery.collector {
+            do {
+                shipping = try RunDelivery(options: delivery, collector: collector, token: try collectorToken(identityMode),
+                                           journal: session.journalURL, sink: session.sink)
+            } catch {
+                session.sink.abandon()
+                throw error
+            }
+            if let hold = shipping?.hold { session.holdOutput(hold) }
+        }
         var embedded: EmbeddedGate?
         if !gate.noGate {
             do {
@@ -137,7 +157,7 @@ struct RunCommand: AsyncParsableCommand {
             do {
                 let started = try await confinement.startEgressProxy(
                     network: try networkPolicy(requestPolicy), upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com",
-                    sink: session.sink)
+                    collectorURL: delivery.collector, sink: session.sink)
                 proxy = started.0
                 session.addEnvironment(started.1)
                 session.confine(try confinement.sandbox())
@@ -164,8 +184,10 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             await proxy?.stop()
             await embedded?.stop()
+            await shipping?.finish(endReason: nil)
             throw error
         }
+        await shipping?.finish(endReason: result.endReason)
         if let displacement = result.summary.displacement {
             // The path no longer names the journal: say so, where the records are, and fail.
             let saved = result.summary.recoveredTo.map { "; its records are saved in \($0.path)" } ?? ""
@@ -187,6 +209,14 @@ struct RunCommand: AsyncParsableCommand {
 
     /// hrec's status when the journal path was deleted or replaced during the session.
     static let journalDisplacedStatus: Int32 = 70
+
+    /// The bearer token for the collector: the identity token file, or a placeholder in dev mode
+    /// (the dev collector accepts any token).
+    private func collectorToken(_ mode: GateIdentity) throws -> IdentityTokenSource {
+        if let file = gate.identityToken { return .file(file) }
+        if case .dev = mode { return .fixed("dev-mode-no-identity-token") }
+        throw CLIError("--collector needs your identity token (--identity-token FILE), or --dev-identity", exitCode: 64)
+    }
 
     /// The identity for the journal header: verified from --identity-token, the OS user in dev mode.
     private func startIdentity(_ mode: GateIdentity) async throws -> Identity? {

@@ -54,10 +54,13 @@ struct RunConfinement {
 
     /// Starts the session's egress proxy on a unix socket in the runtime directory, relays it
     /// into the sandbox, and returns it with the variables that point clients at it. The
-    /// gate's upstream is always denied (the command reaches it only through the gate).
-    mutating func startEgressProxy(network: NetworkPolicy, upstreamURL: String, sink: any RecordSink) async throws -> (EgressProxy, [String: String]) {
+    /// gate's upstream is always denied (the command reaches it only through the gate), and so is
+    /// the collector (the command has no business there: its journal is shipped by hrec).
+    mutating func startEgressProxy(network: NetworkPolicy, upstreamURL: String, collectorURL: String? = nil,
+                                   sink: any RecordSink) async throws -> (EgressProxy, [String: String]) {
         var denials: [String] = []
-        if let url = URL(string: upstreamURL), let host = url.host {
+        for address in [upstreamURL, collectorURL].compactMap({ $0 }) {
+            guard let url = URL(string: address), let host = url.host else { continue }
             let port = url.port ?? (url.scheme == "http" ? 80 : 443)
             denials.append(host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)")
         }
