@@ -89,11 +89,39 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         }
     }
 
+    /// `delivery:` of `hrec run`: where and how its journals are shipped (docs/collector.md).
+    /// Command-line options override these, except that `mode: sync` cannot be lowered.
+    public struct DeliverySettings: Sendable, Equatable, Decodable {
+        public var collector: String?
+        /// `async` or `sync`.
+        public var mode: String?
+        public var syncWindow: Double?
+        public var syncTimeout: Double?
+        public var collectorKey: String?
+
+        public init(collector: String? = nil, mode: String? = nil, syncWindow: Double? = nil, syncTimeout: Double? = nil,
+                    collectorKey: String? = nil) {
+            self.collector = collector
+            self.mode = mode
+            self.syncWindow = syncWindow
+            self.syncTimeout = syncTimeout
+            self.collectorKey = collectorKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case collector, mode
+            case syncWindow = "sync_window"
+            case syncTimeout = "sync_timeout"
+            case collectorKey = "collector_key"
+        }
+    }
+
     public var identity: IdentitySettings?
     public var upstream: UpstreamSettings?
     public var journals: String?
     public var confinement: ConfinementSettings?
     public var journal: JournalSettings?
+    public var delivery: DeliverySettings?
 
     /// The journal's cap on one response body, nil for none.
     /// - Throws: `GateError.configuration` when `journal.response_body_cap` is not a byte size.

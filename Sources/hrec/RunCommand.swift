@@ -98,6 +98,7 @@ struct RunCommand: AsyncParsableCommand {
         options.passwordPrompt = passwordPrompt
 
         let configuration = try gate.configuration()
+        let delivery = try self.delivery.merged(with: configuration.delivery)
         let requestPolicy = try gate.requestPolicy()
         if let policyGate = requestPolicy as? PolicyGate { options.policyDigest = policyGate.policy.digest }
         let identityMode = try configuration.gateIdentity(devUser: OSUser.name)

@@ -324,3 +324,28 @@ def test_receipts_must_be_signed_by_the_pinned_collector_key(tmp_path, hrec_env,
     assert impostor.returncode == 0
     assert b"stopped" in err and b"not signed by the pinned collector key" in err, err.decode()
     assert not receipts(tmp_path / "impostor.hrec")
+
+
+def test_the_configuration_names_the_collector_and_can_require_sync_delivery(tmp_path, hrec_env, collector):
+    collector.start()
+    config = tmp_path / "team.yaml"
+    config.write_text(f"delivery:\n  collector: {collector.url}\n  mode: sync\n  sync_window: 2\n  sync_timeout: 20\n")
+    lowered = subprocess.run([HREC, "run", "-q", "--no-gate", "--dev-identity", "--gate-config", str(config), "--delivery", "async",
+                              "--journal", str(tmp_path / "lowered.hrec"), "--", "true"], env=hrec_env, capture_output=True, timeout=60)
+    assert lowered.returncode == 64 and b"the configuration requires sync delivery" in lowered.stderr, lowered.stderr
+    assert not (tmp_path / "lowered.hrec").exists()
+
+    journal = tmp_path / "configured.hrec"
+    run = subprocess.run([HREC, "run", "-q", "--no-gate", "--dev-identity", "--gate-config", str(config), "--journal", str(journal),
+                          "--", sys.executable, "-c", PRINTER.format(n=20, pause=0.02)],
+                         env=hrec_env, capture_output=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert b"agent done" in run.stdout
+    assert receipts(journal), "the collector named only in the configuration received the journal"
+    wait_for(lambda: collector.stored_bytes(session_id(journal)) == (journal.read_bytes(), True), 20, "the whole journal at the collector")
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"delivery:\n  collector: {collector.url}\n  mode: eventually\n")
+    refused = subprocess.run([HREC, "run", "-q", "--no-gate", "--dev-identity", "--gate-config", str(bad), "--journal", str(tmp_path / "x.hrec"),
+                              "--", "true"], env=hrec_env, capture_output=True, timeout=60)
+    assert refused.returncode == 64 and b"delivery.mode 'eventually'" in refused.stderr, refused.stderr
