@@ -28,4 +28,13 @@ struct CollectorOptions: ParsableArguments {
         let name = (collector ?? "collector").map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "_" }
         return URL(fileURLWithPath: base).appendingPathComponent("hrec/collector/" + String(name))
     }
+
+    /// With --collector: the collector's sessions you may read, copied into `mirrorDirectory()`
+    /// (new frames only), as one more location to read; nil without --collector.
+    func mirroredLocation() async throws -> String? {
+        guard let client = try client() else { return nil }
+        let directory = mirrorDirectory()
+        _ = try await CollectorMirror(client: client, directory: directory).refresh()
+        return directory.path
+    }
 }

@@ -4,7 +4,7 @@ import HrecExport
 import HrecJournal
 
 /// `hrec evidence`: a signed, self-checking bundle answering the auditor's questions.
-struct EvidenceCommand: ParsableCommand {
+struct EvidenceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evidence",
         abstract: "Build a signed evidence bundle for a period.",
@@ -41,14 +41,20 @@ struct EvidenceCommand: ParsableCommand {
     @Argument(help: "Journal files or directories (default: the sessions directory).")
     var locations: [String] = []
 
-    func run() throws {
+    @OptionGroup(title: "Collector") var collectorOptions: CollectorOptions
+
+    func run() async throws {
         let since = try since.map { try CatalogFilter.parseDate($0, option: "--since") }
         let until = try until.map { try CatalogFilter.parseDate($0, option: "--until") }
         if let since, let until, since >= until {
             throw CLIError("--since \(self.since ?? "") is not before --until \(self.until ?? ""): the period is empty")
         }
         try Self.checkEmpty(out)
-        let places = locations.isEmpty ? [JournalFiles.defaultDirectory] : locations.map { URL(fileURLWithPath: $0) }
+        var places = locations.isEmpty ? [JournalFiles.defaultDirectory] : locations.map { URL(fileURLWithPath: $0) }
+        if let mirrored = try await collectorOptions.mirroredLocation() {
+            // With --collector and no locations: the collector's sessions alone.
+            places = (locations.isEmpty ? [] : places) + [URL(fileURLWithPath: mirrored)]
+        }
         let journals = try JournalFiles.find(in: places)
         let trust = try JournalTrust.local(extraFiles: trustFiles.map { URL(fileURLWithPath: $0) })
         let bar = ProgressBar("verifying")

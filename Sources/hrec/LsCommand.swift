@@ -35,11 +35,7 @@ struct LsCommand: AsyncParsableCommand {
 
     func run() async throws {
         var locations = locations
-        if let client = try collectorOptions.client() {
-            let directory = collectorOptions.mirrorDirectory()
-            _ = try await CollectorMirror(client: client, directory: directory).refresh()
-            locations.append(directory.path)
-        }
+        if let mirrored = try await collectorOptions.mirroredLocation() { locations.append(mirrored) }
         let catalog = try options.refreshedCatalog(locations)
         let sessions = try catalog.sessions(matching: options.filter())
         if json {

@@ -3,7 +3,7 @@ import Foundation
 import HrecExport
 
 /// `hrec search`: finds SQL, event, prompt and screen text across sessions.
-struct SearchCommand: ParsableCommand {
+struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Find SQL text, prompts, event text and screen text across sessions.",
@@ -30,7 +30,9 @@ struct SearchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object per match.")
     var json = false
 
-    func run() throws {
+    @OptionGroup(title: "Collector") var collectorOptions: CollectorOptions
+
+    func run() async throws {
         var sources = Set(SessionText.Source.allCases)
         if let list = `in` {
             sources = []
@@ -42,6 +44,8 @@ struct SearchCommand: ParsableCommand {
             }
         }
         guard !pattern.isEmpty else { throw CLIError("the search pattern is empty") }
+        var locations = locations
+        if let mirrored = try await collectorOptions.mirroredLocation() { locations.append(mirrored) }
         let catalog = try options.refreshedCatalog(locations)
         let hits = try catalog.search(pattern, sources: sources, filter: options.filter())
         for hit in hits {

@@ -1,6 +1,7 @@
 """`hrec collect` with real processes: journals recorded by `hrec run`, uploaded part by part with
 urllib, stored in moto's S3 server with Signature V4 authentication on (s3server.py)."""
 import base64
+import csv
 import json
 import select
 import struct
@@ -352,5 +353,18 @@ def test_ls_lists_the_collected_sessions_the_person_may_read(tmp_path, hrec_env,
         assert hrec(*ls, "--command", "bob", env=hrec_env).stdout == b""
         filtered = hrec(*ls, "--command", "alice-work", env=hrec_env).stdout.decode().splitlines()
         assert [json.loads(line)["sessionID"] for line in filtered] == [sessions["alice"]]
+        # search and evidence read the same collected sessions (alice's only: bob's stays his).
+        remote = ("--collector", collector.url, "--identity-token", str(token))
+        hits = hrec("search", "--json", "--in", "screen", "work", *remote, env=hrec_env)
+        assert hits.returncode == 0, hits.stderr
+        found = [json.loads(line) for line in hits.stdout.decode().splitlines()]
+        assert found and {hit["sessionID"] for hit in found} == {sessions["alice"]}
+        assert all("alice-work" in hit["text"] for hit in found)
+        bundle = tmp_path / "bundle"
+        made = hrec("evidence", "--out", str(bundle), "--trust", str(tmp_path / "config" / "hrec" / "signing-key.pub"), *remote,
+                    env=hrec_env)
+        assert made.returncode == 0, made.stdout + made.stderr
+        rows = list(csv.DictReader(open(bundle / "sessions.csv")))
+        assert [(row["session_id"], row["integrity"]) for row in rows] == [(sessions["alice"], "OK")]
     finally:
         collector.stop()
