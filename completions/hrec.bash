@@ -363,8 +363,15 @@ _hrec_cat() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--response)
     __hrec_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--response')
+        return
+        ;;
+    esac
 }
 
 _hrec_info() {
@@ -428,7 +435,7 @@ _hrec_search() {
     repeating_flags=()
     non_repeating_flags=(--masked --net-denied --unconfined --json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--in --index --user --since --until --command --table --decision --exit)
+    non_repeating_options=(--in --index --user --since --until --command --table --decision --exit --collector --identity-token)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
@@ -460,6 +467,12 @@ _hrec_search() {
     '--exit')
         return
         ;;
+    '--collector')
+        return
+        ;;
+    '--identity-token')
+        return
+        ;;
     esac
 }
 
@@ -486,7 +499,7 @@ _hrec_evidence() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=(--trust)
-    non_repeating_options=(--since --until --out)
+    non_repeating_options=(--since --until --out --collector --identity-token)
     __hrec_offer_flags_options -1
 
     # Offer option value completions
@@ -501,6 +514,12 @@ _hrec_evidence() {
         return
         ;;
     '--trust')
+        return
+        ;;
+    '--collector')
+        return
+        ;;
+    '--identity-token')
         return
         ;;
     esac
@@ -540,7 +559,7 @@ _hrec_policy_check() {
 _hrec_policy_explain() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=()
+    repeating_options=(--schema)
     non_repeating_options=(--sql --as --groups --default-project --default-dataset --estimated-bytes)
     __hrec_offer_flags_options 1
 
@@ -562,6 +581,9 @@ _hrec_policy_explain() {
         return
         ;;
     '--estimated-bytes')
+        return
+        ;;
+    '--schema')
         return
         ;;
     esac

@@ -208,6 +208,7 @@ _hrec_cat() {
     local -i ret=1
     local -ar arg_specs=(
         ':file:'
+        '--response[Print the response body of this gate request id, byte for byte.]:REQUEST_ID:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -275,6 +276,8 @@ _hrec_search() {
         '--unconfined[Only sessions whose command ran without confinement (--unconfined, or recorded before hrec confined).]'
         '--exit[Only sessions whose command exited with this status.]:N:'
         '--json[Print one JSON object per match.]'
+        '--collector[A collector (hrec collect) to read sessions from.]:URL:'
+        '--identity-token[OIDC ID token for the collector (a file).]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -306,6 +309,8 @@ _hrec_evidence() {
         '--out[The bundle directory (created).]:dir:'
         '*--trust[Also trust journals signed by this public key file.]:file:'
         '*:locations:'
+        '--collector[A collector (hrec collect) to read sessions from.]:URL:'
+        '--identity-token[OIDC ID token for the collector (a file).]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -365,6 +370,7 @@ _hrec_policy_explain() {
         '--default-project[Project for unqualified names.]:default-project:'
         '--default-dataset[Dataset for unqualified table names.]:default-dataset:'
         '--estimated-bytes[A dry-run estimate to evaluate byte limits with.]:estimated-bytes:'
+        '*--schema[A table'\''s schema for rules on columns\: TABLE=FILE.json, FILE a tables.get answer (repeatable).]:schema:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
