@@ -291,7 +291,7 @@ _hrec_gate() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--config --listen --journals --idle-close --header-timeout --body-timeout --connections-per-address)
+    non_repeating_options=(--config --listen --journals --idle-close --header-timeout --body-timeout --connections-per-address --collector --collector-token --collector-key)
     __hrec_offer_flags_options 0
 
     # Offer option value completions
@@ -315,6 +315,15 @@ _hrec_gate() {
         return
         ;;
     '--connections-per-address')
+        return
+        ;;
+    '--collector')
+        return
+        ;;
+    '--collector-token')
+        return
+        ;;
+    '--collector-key')
         return
         ;;
     esac

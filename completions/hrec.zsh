@@ -164,6 +164,9 @@ _hrec_gate() {
         '--header-timeout[Seconds a client has to send a request'\''s headers.]:SECONDS:'
         '--body-timeout[Seconds a client has to send a request'\''s body after its headers.]:SECONDS:'
         '--connections-per-address[Open connections allowed from one client address.]:N:'
+        '--collector[Ship every journal to this collector (hrec collect) as it is written; the collector must list the token'\''s subject under uploaders\:.]:URL:'
+        '--collector-token[The gate'\''s own OIDC ID token for the collector (a file, read before each request).]:FILE:'
+        '--collector-key[The collector'\''s receipt public key (hrec collect --print-public-key)\: receipts it did not sign stop delivery.]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

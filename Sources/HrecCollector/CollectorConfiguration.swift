@@ -45,9 +45,12 @@ public struct CollectorConfiguration: Sendable, Decodable {
     public var storage: Storage
     public var signingKey: String?
     public var identity: GateConfiguration.IdentitySettings?
+    /// Token subjects that may upload any session's journal but read none (a standalone gate
+    /// shipping its clients' journals).
+    public var uploaders: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case storage, identity
+        case storage, identity, uploaders
         case signingKey = "signing_key"
     }
 

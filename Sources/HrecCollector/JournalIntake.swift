@@ -9,12 +9,18 @@ public struct JournalIntake: Sendable {
     let store: any PartStore
     let signer: ReceiptSigner
     let now: @Sendable () -> Int64
+    /// Subjects that may send (and ask the state of) any session's journal, never read it: a
+    /// standalone gate shipping its clients' journals (`uploaders:` in the configuration).
+    let uploaders: Set<String>
 
-    /// - Parameter now: wall-clock µs since the epoch (injected for tests).
-    public init(store: any PartStore, signer: ReceiptSigner,
+    /// - Parameters:
+    ///   - uploaders: subjects that may upload every session (see the property).
+    ///   - now: wall-clock µs since the epoch (injected for tests).
+    public init(store: any PartStore, signer: ReceiptSigner, uploaders: Set<String> = [],
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) {
         self.store = store
         self.signer = signer
+        self.uploaders = uploaders
         self.now = now
     }
 
@@ -42,9 +48,9 @@ public struct JournalIntake: Sendable {
         let (publicKey, seed) = try await preamble(session)
         var previous: JournalUnit?
         if units[0].index == 0 {
-            try checkHeader(units[0], session: session, subject: subject)
+            try checkHeader(units[0], session: session, subject: subject, uploading: true)
         } else {
-            try await authorize(session: session, subject: subject)
+            try await authorize(session: session, subject: subject, uploading: true)
             previous = try await storedUnit(session, units[0].index - 1)
             guard previous != nil else {
                 throw .gap("frame \(units[0].index - 1) of session \(session) is not held: send the frames before \(units[0].index) first")
@@ -72,7 +78,7 @@ public struct JournalIntake: Sendable {
     /// Stores the seek index once it signs the held chain head.
     /// - Throws: `.malformed` (no valid index), `.diverged` (another head, or another index held), `.gap`.
     public func putIndex(session: SessionID, bytes: [UInt8], subject: String) async throws(CollectorError) -> Receipt {
-        try await authorize(session: session, subject: subject)
+        try await authorize(session: session, subject: subject, uploading: true)
         let summary: (frames: Int, chainHead: [UInt8])
         switch JournalParts.indexSummary(bytes, publicKey: try await preamble(session).publicKey) {
         case let .index(frames, chainHead): summary = (frames, chainHead)
@@ -94,7 +100,7 @@ public struct JournalIntake: Sendable {
     /// - Throws: `.notFound` when nothing is; `.forbidden`.
     public func status(session: SessionID, subject: String) async throws(CollectorError) -> JournalStatus {
         guard try await store.read(PartKey.preamble(session)) != nil else { throw .notFound("nothing is held of session \(session)") }
-        try await authorize(session: session, subject: subject)
+        try await authorize(session: session, subject: subject, uploading: true)
         let count = try await heldFrames(session)
         let last = count > 0 ? try await storedUnit(session, count - 1) : nil
         let index = try await store.read(PartKey.index(session)) != nil
@@ -188,18 +194,21 @@ public struct JournalIntake: Sendable {
         return unit
     }
 
-    /// Frame 0 must hold the session's header; when the header names an identity, the caller must be it.
-    private func checkHeader(_ unit: JournalUnit, session: SessionID, subject: String) throws(CollectorError) {
+    /// Frame 0 must hold the session's header; when the header names an identity, the caller
+    /// must be it, or (`uploading`) one of the `uploaders`.
+    private func checkHeader(_ unit: JournalUnit, session: SessionID, subject: String, uploading: Bool = false) throws(CollectorError) {
         guard let header = unit.header() else { throw .malformed("frame 0 does not hold a session header") }
         guard header.sessionID == session else { throw .malformed("frame 0's header is of session \(header.sessionID), not \(session)") }
+        if uploading && uploaders.contains(subject) { return }
         if let owner = header.identity?.subject, owner != subject {
             throw .forbidden("session \(session) belongs to '\(owner)', the token is of '\(subject)'")
         }
     }
 
-    /// When frame 0 is held and its header names an identity, the caller must be it.
-    private func authorize(session: SessionID, subject: String) async throws(CollectorError) {
+    /// When frame 0 is held and its header names an identity, the caller must be it (or, when
+    /// `uploading`, one of the `uploaders`).
+    private func authorize(session: SessionID, subject: String, uploading: Bool = false) async throws(CollectorError) {
         guard let first = try await storedUnit(session, 0) else { return }
-        try checkHeader(first, session: session, subject: subject)
+        try checkHeader(first, session: session, subject: subject, uploading: uploading)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HrecDelivery
 import HrecGate
 import HrecJournal
 import HrecPolicy
@@ -39,6 +40,19 @@ struct GateCommand: AsyncParsableCommand {
     @Option(name: .customLong("connections-per-address"), help: ArgumentHelp("Open connections allowed from one client address.", valueName: "N"))
     var connectionsPerAddress = 64
 
+    @Option(name: .customLong("collector"), help: ArgumentHelp(
+        "Ship every journal to this collector (hrec collect) as it is written; the collector must list the token's subject under uploaders:.",
+        valueName: "URL"))
+    var collector: String?
+
+    @Option(name: .customLong("collector-token"), help: ArgumentHelp("The gate's own OIDC ID token for the collector (a file, read before each request).",
+                                                                      valueName: "FILE"))
+    var collectorToken: String?
+
+    @Option(name: .customLong("collector-key"), help: ArgumentHelp(
+        "The collector's receipt public key (hrec collect --print-public-key): receipts it did not sign stop delivery.", valueName: "FILE"))
+    var collectorKey: String?
+
     func run() async throws {
         guard headerTimeout > 0, bodyTimeout > 0, connectionsPerAddress > 0 else {
             throw ValidationError("--header-timeout, --body-timeout and --connections-per-address must be positive")
@@ -57,9 +71,27 @@ struct GateCommand: AsyncParsableCommand {
             policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun,
             responseJournalCap: try configuration.responseJournalCap(), limits: limits)
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
+        let delivery = try collector.map { collector in
+            let delivery = try deliveryLoop(collector: collector, directory: directory)
+            return Task { await delivery.run() }
+        }
         let signal = await TerminationSignal.wait()
         FileHandle.standardError.write(Data("hrec gate: signal \(signal), stopping\n".utf8))
         await server.stop(reason: "gate stopped")
+        delivery?.cancel()
+        _ = await delivery?.value
+    }
+
+    /// The delivery of the gate's journals to `collector`, with the gate's own token.
+    private func deliveryLoop(collector: String, directory: URL) throws -> GateDelivery {
+        guard let collectorToken else { throw CLIError("--collector needs --collector-token FILE (the gate's own identity token)", exitCode: 64) }
+        var options = JournalShipper.Options()
+        options.collectorKey = try DeliveryOptions.pinnedKey(collectorKey)
+        do {
+            return GateDelivery(directory: directory, client: try DeliveryClient(url: collector, token: .file(collectorToken)), options: options)
+        } catch {
+            throw CLIError("\(error)", exitCode: 64)
+        }
     }
 
     /// The rules in the configuration file, when it has any (`default:` or `rules:`); else forward everything.

@@ -368,3 +368,53 @@ def test_ls_lists_the_collected_sessions_the_person_may_read(tmp_path, hrec_env,
         assert [(row["session_id"], row["integrity"]) for row in rows] == [(sessions["alice"], "OK")]
     finally:
         collector.stop()
+
+
+def test_a_standalone_gate_ships_its_clients_journals_as_an_uploader(tmp_path, hrec_env, issuer, emulator):
+    import test_gate
+    from emulator import free_port
+    store = tmp_path / "store"
+    config = tmp_path / "collector.yaml"
+    config.write_text(f"storage:\n  directory: {store}\nsigning_key: {tmp_path / 'key'}\nuploaders: [gate-service]\n"
+                      f"identity:\n  issuer: {ISS}\n  audience: [{AUD}]\n  jwks: {issuer.keys / 'jwks.json'}\n")
+    collector = Collector(config, hrec_env)
+    gate_token = tmp_path / "gate-token"
+    gate_token.write_text(issuer(sub="gate-service", iss=ISS, aud=AUD) + "\n")
+    port, journals = free_port(), tmp_path / "gate-journals"
+    gate = subprocess.Popen([HREC, "gate", "--config", str(test_gate.config(tmp_path, issuer, emulator)), "--listen", f"127.0.0.1:{port}",
+                             "--journals", str(journals), "--idle-close", "1", "--collector", collector.url,
+                             "--collector-token", str(gate_token)], env=hrec_env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "listening on" in gate.stderr.readline()
+        url = f"http://127.0.0.1:{port}"
+        access = test_gate.exchange(url, issuer(sub="alice", email="alice@example.com", iss=test_gate.ISS, aud=test_gate.AUD))[1]["access_token"]
+        listed = urllib.request.Request(url + "/bigquery/v2/projects/test-proj/datasets", headers={"Authorization": f"Bearer {access}"})
+        with urllib.request.urlopen(listed, timeout=10) as response:
+            assert response.status == 200
+
+        def alices_session():
+            """alice's session journal, once the collector holds all of it; else None."""
+            for path in journals.glob("*.hrec"):
+                data = path.read_bytes()
+                if b"alice@example.com" not in subprocess.run(["zstd", "-dqc", str(path)], capture_output=True).stdout:
+                    continue
+                held = store / "journals" / session_of(data[:76])
+                frames = sorted((held / "frames").glob("*")) if (held / "frames").exists() else []
+                if frames and (held / "index").exists():
+                    collected = (held / "preamble").read_bytes() + b"".join(f.read_bytes() for f in frames) + (held / "index").read_bytes()
+                    if collected == data:
+                        return held.name
+            return None
+        deadline = time.time() + 30
+        while (session := alices_session()) is None:
+            assert time.time() < deadline, "alice's session journal (closed after 1 s idle) never reached the collector whole"
+            time.sleep(0.2)
+        # The gate may upload alice's journal but not read it; alice may read it.
+        part = f"/hrec/v1/journals/{session}/parts/preamble"
+        assert collector.request("GET", part, issuer(sub="alice", iss=ISS, aud=AUD))[0] == 200
+        assert collector.request("GET", part, gate_token.read_text().strip())[0] == 403
+        assert collector.request("GET", part, issuer(sub="mallory", iss=ISS, aud=AUD))[0] == 403
+    finally:
+        gate.send_signal(15)
+        gate.wait(timeout=30)
+        collector.stop()

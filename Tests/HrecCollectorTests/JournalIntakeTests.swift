@@ -154,6 +154,21 @@ import Testing
         #expect(try await intake.part(session: session, name: "0", subject: "alice") == parts.units[0].bytes)
     }
 
+    @Test func anUploaderSendsAnyonesSessionButReadsNone() async throws {
+        let store = try FileStore(root: directory.appendingPathComponent("store-\(UUID().uuidString)"))
+        let intake = JournalIntake(store: store, signer: ReceiptSigner(key: collectorKey), uploaders: ["gate"])
+        let (parts, _) = try journal()
+        let session = try session(parts)
+        try await intake.putPreamble(session: session, bytes: parts.preamble)
+        let body = parts.units.flatMap(\.bytes)
+        #expect(try await intake.acceptFrames(session: session, body: body, subject: "gate").frames == UInt64(parts.units.count))
+        #expect(try await intake.status(session: session, subject: "gate").frames == UInt64(parts.units.count))
+        await #expect(throws: CollectorError.self) { try await intake.part(session: session, name: "0", subject: "gate") }
+        #expect(try await intake.sessions(subject: "gate").isEmpty)
+        await #expect(throws: CollectorError.self) { try await intake.acceptFrames(session: session, body: body, subject: "mallory") }
+        #expect(try await intake.part(session: session, name: "0", subject: "alice") == parts.units[0].bytes)
+    }
+
     @Test func indexMustSignTheHeldHead() async throws {
         let (intake, _) = try intake()
         let (parts, _) = try journal()
