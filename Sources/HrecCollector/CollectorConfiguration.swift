@@ -48,9 +48,11 @@ public struct CollectorConfiguration: Sendable, Decodable {
     /// Token subjects that may upload any session's journal but read none (a standalone gate
     /// shipping its clients' journals).
     public var uploaders: [String]?
+    /// Token subjects that may read and list every session (auditors).
+    public var readers: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case storage, identity, uploaders
+        case storage, identity, uploaders, readers
         case signingKey = "signing_key"
     }
 

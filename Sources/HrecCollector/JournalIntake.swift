@@ -12,15 +12,20 @@ public struct JournalIntake: Sendable {
     /// Subjects that may send (and ask the state of) any session's journal, never read it: a
     /// standalone gate shipping its clients' journals (`uploaders:` in the configuration).
     let uploaders: Set<String>
+    /// Subjects that may read and list every session (auditors, `readers:`). A session whose
+    /// header names no person (a standalone gate's own journal) is readable by them alone.
+    let readers: Set<String>
 
     /// - Parameters:
     ///   - uploaders: subjects that may upload every session (see the property).
+    ///   - readers: subjects that may read every session (see the property).
     ///   - now: wall-clock µs since the epoch (injected for tests).
-    public init(store: any PartStore, signer: ReceiptSigner, uploaders: Set<String> = [],
+    public init(store: any PartStore, signer: ReceiptSigner, uploaders: Set<String> = [], readers: Set<String> = [],
                 now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1_000_000) }) {
         self.store = store
         self.signer = signer
         self.uploaders = uploaders
+        self.readers = readers
         self.now = now
     }
 
@@ -125,8 +130,8 @@ public struct JournalIntake: Sendable {
         return low
     }
 
-    /// The sessions `subject` may read (frame 0 held, its header naming no identity or this
-    /// one), sorted by id.
+    /// The sessions `subject` may read (frame 0 held, its header naming this identity; every
+    /// session for a reader), sorted by id.
     /// - Throws: `.storage`.
     public func sessions(subject: String) async throws(CollectorError) -> [SessionID] {
         var found: [SessionID] = []
@@ -134,7 +139,7 @@ public struct JournalIntake: Sendable {
             let parts = key.split(separator: "/")
             guard parts.count == 4, let session = SessionID(hex: String(parts[1])), PartKey.frame(session, 0) == key,
                   let first = try await storedUnit(session, 0), let header = first.header() else { continue }
-            if header.identity == nil || header.identity?.subject == subject { found.append(session) }
+            if readers.contains(subject) || header.identity?.subject == subject { found.append(session) }
         }
         return found.sorted { $0.description < $1.description }
     }
@@ -200,8 +205,13 @@ public struct JournalIntake: Sendable {
         guard let header = unit.header() else { throw .malformed("frame 0 does not hold a session header") }
         guard header.sessionID == session else { throw .malformed("frame 0's header is of session \(header.sessionID), not \(session)") }
         if uploading && uploaders.contains(subject) { return }
+        if !uploading && readers.contains(subject) { return }
         if let owner = header.identity?.subject, owner != subject {
             throw .forbidden("session \(session) belongs to '\(owner)', the token is of '\(subject)'")
+        }
+        // A journal naming no person (a standalone gate's own) is sent by anyone, read by readers only.
+        if header.identity == nil && !uploading {
+            throw .forbidden("session \(session) names no person; only the collector's readers may read it")
         }
     }
 

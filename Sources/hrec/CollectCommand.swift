@@ -46,7 +46,8 @@ struct CollectCommand: AsyncParsableCommand {
         let store = try configuration.store()
         try await store.check()
         let server = try await CollectorServer.start(host: String(parts[0]), port: port, identity: identity,
-                                                     intake: JournalIntake(store: store, signer: signer, uploaders: Set(configuration.uploaders ?? [])))
+                                                     intake: JournalIntake(store: store, signer: signer, uploaders: Set(configuration.uploaders ?? []),
+                                                                         readers: Set(configuration.readers ?? [])))
         FileHandle.standardError.write(Data("hrec collect: listening on \(server.url), storing in \(store.location), receipts signed by \(signer.fingerprint)\n".utf8))
         let signal = await TerminationSignal.wait()
         FileHandle.standardError.write(Data("hrec collect: signal \(signal), stopping\n".utf8))

@@ -126,7 +126,7 @@ def receipt_message(receipt):
 
 
 def test_a_journal_uploaded_part_by_part_is_byte_identical_in_the_bucket(tmp_path, hrec_env, issuer, s3server, collector):
-    data = record(tmp_path, hrec_env).read_bytes()
+    data = record_as(tmp_path, hrec_env, issuer, "alice", "for i in $(seq 1 6); do echo line $i; sleep 0.3; done").read_bytes()
     preamble, units, index = split_parts(data)
     assert len(units) >= 3 and index is not None
     session, token = session_of(preamble), issuer(sub="alice", iss=ISS, aud=AUD)
@@ -260,7 +260,7 @@ def test_two_collectors_on_one_bucket_take_alternating_frames(tmp_path, hrec_env
 
 
 def test_verify_against_the_collector_reports_a_diverging_local_journal(tmp_path, hrec_env, issuer, s3server, collector):
-    journal = record(tmp_path, hrec_env)
+    journal = record_as(tmp_path, hrec_env, issuer, "alice", "for i in $(seq 1 6); do echo line $i; sleep 0.3; done")
     data = journal.read_bytes()
     preamble, units, index = split_parts(data)
     session = session_of(preamble)
@@ -375,7 +375,7 @@ def test_a_standalone_gate_ships_its_clients_journals_as_an_uploader(tmp_path, h
     from emulator import free_port
     store = tmp_path / "store"
     config = tmp_path / "collector.yaml"
-    config.write_text(f"storage:\n  directory: {store}\nsigning_key: {tmp_path / 'key'}\nuploaders: [gate-service]\n"
+    config.write_text(f"storage:\n  directory: {store}\nsigning_key: {tmp_path / 'key'}\nuploaders: [gate-service]\nreaders: [auditor]\n"
                       f"identity:\n  issuer: {ISS}\n  audience: [{AUD}]\n  jwks: {issuer.keys / 'jwks.json'}\n")
     collector = Collector(config, hrec_env)
     gate_token = tmp_path / "gate-token"
@@ -414,6 +414,14 @@ def test_a_standalone_gate_ships_its_clients_journals_as_an_uploader(tmp_path, h
         assert collector.request("GET", part, issuer(sub="alice", iss=ISS, aud=AUD))[0] == 200
         assert collector.request("GET", part, gate_token.read_text().strip())[0] == 403
         assert collector.request("GET", part, issuer(sub="mallory", iss=ISS, aud=AUD))[0] == 403
+        # The gate's own journal names no person: only the collector's readers (auditors) read it.
+        auditor = issuer(sub="auditor", iss=ISS, aud=AUD)
+        status, listing = collector.request("GET", "/hrec/v1/sessions", auditor)
+        assert status == 200 and session in listing["sessions"] and len(listing["sessions"]) == 2, listing
+        own = next(s for s in listing["sessions"] if s != session)
+        assert collector.request("GET", f"/hrec/v1/journals/{own}/parts/preamble", auditor)[0] == 200
+        assert collector.request("GET", f"/hrec/v1/journals/{own}/parts/preamble", issuer(sub="alice", iss=ISS, aud=AUD))[0] == 403
+        assert collector.request("GET", "/hrec/v1/sessions", issuer(sub="alice", iss=ISS, aud=AUD))[1]["sessions"] == [session]
     finally:
         gate.send_signal(15)
         gate.wait(timeout=30)

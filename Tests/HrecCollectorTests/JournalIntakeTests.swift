@@ -156,7 +156,7 @@ import Testing
 
     @Test func anUploaderSendsAnyonesSessionButReadsNone() async throws {
         let store = try FileStore(root: directory.appendingPathComponent("store-\(UUID().uuidString)"))
-        let intake = JournalIntake(store: store, signer: ReceiptSigner(key: collectorKey), uploaders: ["gate"])
+        let intake = JournalIntake(store: store, signer: ReceiptSigner(key: collectorKey), uploaders: ["gate"], readers: ["auditor"])
         let (parts, _) = try journal()
         let session = try session(parts)
         try await intake.putPreamble(session: session, bytes: parts.preamble)
@@ -167,6 +167,8 @@ import Testing
         #expect(try await intake.sessions(subject: "gate").isEmpty)
         await #expect(throws: CollectorError.self) { try await intake.acceptFrames(session: session, body: body, subject: "mallory") }
         #expect(try await intake.part(session: session, name: "0", subject: "alice") == parts.units[0].bytes)
+        #expect(try await intake.part(session: session, name: "0", subject: "auditor") == parts.units[0].bytes)
+        #expect(try await intake.sessions(subject: "auditor") == [session])
     }
 
     @Test func indexMustSignTheHeldHead() async throws {
