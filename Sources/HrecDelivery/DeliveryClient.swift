@@ -3,9 +3,10 @@ import HrecCollector
 import HrecGate
 import HrecJournal
 
-/// The recorder's client for the collector protocol (docs/collector.md, "HTTP surface"): one
-/// method per request, answers decoded into typed values, HTTP failures turned into
-/// `DeliveryError`s. Requests go over libcurl (`UpstreamClient`), each with the bearer token.
+/// The client for the collector protocol (docs/collector.md, "HTTP surface"), for the recorder
+/// (sending) and for readers (`hrec verify/ls/search/evidence --collector`): one method per
+/// request, answers decoded into typed values, HTTP failures turned into `DeliveryError`s.
+/// Requests go over libcurl (`UpstreamClient`), each with the bearer token.
 public struct DeliveryClient: Sendable {
     /// The collector's base URL, without a trailing slash.
     public let baseURL: String
@@ -53,6 +54,21 @@ public struct DeliveryClient: Sendable {
         return try decode(Receipt.self, answer, request: "PUT index")
     }
 
+    /// The sessions this caller may read.
+    public func sessions() async throws(DeliveryError) -> [SessionID] {
+        struct Listing: Decodable { var sessions: [String] }
+        let answer = try await send("GET", "/hrec/v1/sessions", body: nil)
+        guard answer.status != 404 else { throw .refused(collector: baseURL, status: 404, reason: "GET sessions: not found") }
+        return try decode(Listing.self, answer, request: "GET sessions", limit: 64 << 20).sessions.compactMap(SessionID.init(hex:))
+    }
+
+    /// The stored bytes of part `name` (`preamble`, `index` or a decimal frame number).
+    public func part(_ session: SessionID, _ name: String) async throws(DeliveryError) -> [UInt8] {
+        let answer = try await send("GET", path(session) + "/parts/" + name, body: nil)
+        guard answer.status != 404 else { throw .refused(collector: baseURL, status: 404, reason: "part \(name) of session \(session) is not held") }
+        return answer.body
+    }
+
     private func path(_ session: SessionID) -> String { "/hrec/v1/journals/\(session)" }
 
     /// One exchange; a 2xx or 404 answer is returned, anything else thrown.
@@ -75,9 +91,10 @@ public struct DeliveryClient: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ answer: UpstreamResponse, request: String) throws(DeliveryError) -> T {
-        guard answer.body.count <= Self.answerLimit else {
-            throw .badAnswer(collector: baseURL, detail: "\(request): answer larger than \(Self.answerLimit) bytes")
+    private func decode<T: Decodable>(_ type: T.Type, _ answer: UpstreamResponse, request: String,
+                                      limit: Int = answerLimit) throws(DeliveryError) -> T {
+        guard answer.body.count <= limit else {
+            throw .badAnswer(collector: baseURL, detail: "\(request): answer larger than \(limit) bytes")
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(answer.body))

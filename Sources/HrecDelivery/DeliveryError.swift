@@ -19,6 +19,8 @@ public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
     case token(path: String, reason: String)
     /// A bad URL, mode or option.
     case configuration(String)
+    /// A local copy of collected journals cannot be written (`CollectorMirror`).
+    case copy(String)
 
     /// Whether trying again later can help.
     public var isRetryable: Bool {
@@ -40,6 +42,7 @@ public enum DeliveryError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .damaged(detail): "the journal is damaged: \(detail)"
         case let .token(path, reason): "cannot read the identity token '\(path)': \(reason)"
         case let .configuration(detail): detail
+        case let .copy(detail): detail
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import HrecCollector
+import HrecDelivery
 
-/// `--collector URL --identity-token FILE`, shared by `hrec verify` and `hrec ls`.
+/// `--collector URL --identity-token FILE`, shared by `hrec verify`, `ls`, `search` and `evidence`.
 struct CollectorOptions: ParsableArguments {
     @Option(name: .customLong("collector"), help: ArgumentHelp("A collector (hrec collect) to read sessions from.", valueName: "URL"))
     var collector: String?
@@ -11,14 +11,12 @@ struct CollectorOptions: ParsableArguments {
     var identityToken: String?
 
     /// The client these options name; nil without --collector.
-    func client() throws -> CollectorClient? {
+    func client() throws -> DeliveryClient? {
         guard let collector else { return nil }
         guard let identityToken else { throw CLIError("--collector needs --identity-token FILE (the collector authenticates every request)") }
-        guard let data = FileManager.default.contents(atPath: identityToken) else {
-            throw CLIError("cannot read the identity token '\(identityToken)'")
-        }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return CollectorClient(url: collector.hasSuffix("/") ? String(collector.dropLast()) : collector, token: token)
+        let source = IdentityTokenSource.file(identityToken)
+        _ = try source.token()  // a token that cannot be read is said before anything is asked
+        return try DeliveryClient(url: collector, token: source, timeoutSeconds: 60)
     }
 
     /// `$XDG_CACHE_HOME/hrec/collector/<host_port>`: where `hrec ls --collector` keeps its copies.

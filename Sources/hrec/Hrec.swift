@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HrecCollector
+import HrecDelivery
 import HrecExport
 import HrecGate
 import HrecJournal
@@ -66,6 +67,9 @@ struct Hrec: AsyncParsableCommand {
             FileHandle.standardError.write(Data(error.issues.map { "hrec: \(error.path):\($0)\n" }.joined().utf8))
             Foundation.exit(1)
         } catch let error as CollectorError {
+            FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
+            Foundation.exit(1)
+        } catch let error as DeliveryError {
             FileHandle.standardError.write(Data("hrec: \(error.description)\n".utf8))
             Foundation.exit(1)
         } catch let error as GateError {

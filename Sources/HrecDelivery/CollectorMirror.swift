@@ -1,4 +1,5 @@
 import Foundation
+import HrecCollector
 import HrecJournal
 
 /// Copies what a collector holds of the caller's sessions into a directory, one journal per
@@ -6,27 +7,27 @@ import HrecJournal
 /// so the local catalog (`hrec ls`, its filters) reads the team's sessions. Only frames not yet
 /// copied are fetched.
 public struct CollectorMirror: Sendable {
-    let client: CollectorClient
+    let client: DeliveryClient
     /// Where the copies are kept (created 0700).
     public let directory: URL
 
-    public init(client: CollectorClient, directory: URL) {
+    public init(client: DeliveryClient, directory: URL) {
         self.client = client
         self.directory = directory
     }
 
     /// Brings every session up to date.
     /// - Returns: the journal files, one per session.
-    /// - Throws: `CollectorError` (the collector's answer, or `.storage` for the local directory).
-    public func refresh() async throws(CollectorError) -> [URL] {
+    /// - Throws: `DeliveryError` (the collector's answer, or `.copy` for the local directory).
+    public func refresh() async throws(DeliveryError) -> [URL] {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw .storage("cannot create '\(directory.path)': \(error.localizedDescription)")
+            throw .copy("cannot create '\(directory.path)': \(error.localizedDescription)")
         }
         var files: [URL] = []
         for session in try await client.sessions() {
-            guard let status = try await client.status(session) else { continue }
+            guard let status = try await client.status(of: session) else { continue }
             let file = directory.appendingPathComponent("\(session).hrec")
             try await update(file, session: session, status: status)
             files.append(file)
@@ -34,7 +35,7 @@ public struct CollectorMirror: Sendable {
         return files
     }
 
-    private func update(_ file: URL, session: SessionID, status: JournalStatus) async throws(CollectorError) {
+    private func update(_ file: URL, session: SessionID, status: JournalStatus) async throws(DeliveryError) {
         let held = FileManager.default.contents(atPath: file.path).flatMap { try? JournalParts(bytes: [UInt8]($0), path: file.path) }
         if let held, held.units.count == Int(status.frames), (held.index != nil) == status.index { return }
         var bytes: [UInt8]
@@ -53,11 +54,11 @@ public struct CollectorMirror: Sendable {
         if status.index { bytes += try await client.part(session, "index") }
         let temporary = file.deletingLastPathComponent().appendingPathComponent(".\(session).\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: temporary.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
-            throw .storage("cannot write '\(temporary.path)'")
+            throw .copy("cannot write '\(temporary.path)'")
         }
         if rename(temporary.path, file.path) != 0 {
             try? FileManager.default.removeItem(at: temporary)
-            throw .storage("cannot rename into '\(file.path)'")
+            throw .copy("cannot rename into '\(file.path)'")
         }
     }
 }
