@@ -30,12 +30,7 @@ extension GateResponder {
             let error = BigQueryError.accessDenied("upload \(id ?? "(no upload_id)") was not started through this gate by this identity")
             return answer(error: error, requestID: event.requestID, reason: error.message, sink: sink, started: started)
         }
-        do {
-            try await sink.commit()  // the request is in the file before any data goes upstream
-        } catch {
-            let refusal = BigQueryError.unavailable("hrec cannot record this call, so it was not forwarded: \(error). Retry later.")
-            return answer(error: refusal, requestID: event.requestID, reason: "journal not writable", sink: sink, started: started)
-        }
+        if let refusal = await commitBeforeForwarding(sink, requestID: event.requestID, started: started) { return refusal }
         var headers = ["User-Agent: hrec-gate"]
         if let value = request.headers[.contentType] { headers.append("Content-Type: \(value)") }
         if let value = request.headers[.contentRange] { headers.append("Content-Range: \(value)") }
@@ -61,8 +56,7 @@ extension GateResponder {
         } catch {
             pipe.close()
             _ = await feeder.result
-            let failure = BigQueryError(code: 502, reason: "badGateway", message: "hrec gate: upstream unavailable", statusText: "UNAVAILABLE")
-            return answer(error: failure, requestID: event.requestID, reason: "\(error)", sink: sink, started: started)
+            return answer(error: Self.upstreamUnavailable, requestID: event.requestID, reason: "\(error)", sink: sink, started: started)
         }
         _ = await feeder.result
         let scan = response.status == 200 || response.status == 201 ? try? ResponseScan(body: response.body) : nil

@@ -174,12 +174,7 @@ public struct GateResponder: HTTPResponder {
             return await holdForApproval(hold, query: query, endpoint: endpoint, body: body, session: session, requestID: requestID,
                                          sink: sink, started: started)
         }
-        do {
-            try await sink?.commit()  // the request and its decision are in the file before anything is forwarded
-        } catch {
-            let refusal = BigQueryError.unavailable("hrec cannot record this call, so it was not forwarded: \(error). Retry later.")
-            return answer(error: refusal, requestID: requestID, reason: "journal not writable", sink: sink, started: started)
-        }
+        if let refusal = await commitBeforeForwarding(sink, requestID: requestID, started: started) { return refusal }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
         let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil }, requestID: requestID)
         return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started,
@@ -201,9 +196,7 @@ public struct GateResponder: HTTPResponder {
                                                body: hasBody ? body : nil)
         } catch {
             logger.error("upstream failed", metadata: ["error": "\(error)", "endpoint": "\(endpoint.name)"])
-            // The upstream is unreachable: a 502 lets clients retry, which is right for a transport failure.
-            let failure = BigQueryError(code: 502, reason: "badGateway", message: "hrec gate: upstream unavailable", statusText: "UNAVAILABLE")
-            return answer(error: failure, requestID: requestID, reason: "\(error)", sink: sink, started: started)
+            return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(error)", sink: sink, started: started)
         }
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
         if endpoint.name == "jobs.upload", let location = response.location {
@@ -258,6 +251,22 @@ public struct GateResponder: HTTPResponder {
         logger.notice("refused", metadata: ["path": "\(event.path)", "reason": "\(error.message)"])
         return answer(error: error, requestID: event.requestID, reason: error.message, sink: sink, started: started)
     }
+
+    /// Commits the journal before anything goes upstream; the refusal to answer when it cannot
+    /// (nothing is forwarded that is not recorded), nil when the commit held.
+    func commitBeforeForwarding(_ sink: (any RecordSink)?, requestID: String, started: UInt64) async -> Response? {
+        do {
+            try await sink?.commit()
+            return nil
+        } catch {
+            let refusal = BigQueryError.unavailable("hrec cannot record this call, so it was not forwarded: \(error). Retry later.")
+            return answer(error: refusal, requestID: requestID, reason: "journal not writable", sink: sink, started: started)
+        }
+    }
+
+    /// The upstream is unreachable: a 502 lets clients retry, which is right for a transport failure.
+    static let upstreamUnavailable = BigQueryError(code: 502, reason: "badGateway", message: "hrec gate: upstream unavailable",
+                                                   statusText: "UNAVAILABLE")
 
     func answer(error: BigQueryError, requestID: String, reason: String, sink: (any RecordSink)?, started: UInt64) -> Response {
         let body = error.body

@@ -1,4 +1,5 @@
 import Foundation
+import HrecJournal
 import Synchronization
 
 /// The resumable uploads this gate started: the upload URL the gate hands the client stands for
@@ -16,9 +17,13 @@ final class ResumableUploads: Sendable {
     private let uploads = Mutex<[String: Upload]>([:])
     /// How long an upload session stays usable (BigQuery's own last a week; agents finish in hours).
     let lifetime: TimeInterval
+    /// The most uploads kept at once: a command starting uploads without end makes the one
+    /// closest to expiry make room, never the gate's memory grow.
+    let capacity: Int
 
-    init(lifetime: TimeInterval = 24 * 3600) {
+    init(lifetime: TimeInterval = 24 * 3600, capacity: Int = 4096) {
         self.lifetime = lifetime
+        self.capacity = capacity
     }
 
     /// Registers the upstream's session URL `location` (absolute, on `upstreamBase`) for
@@ -27,9 +32,14 @@ final class ResumableUploads: Sendable {
         guard location.hasPrefix(upstreamBase + "/") else { return nil }
         let pathAndQuery = String(location.dropFirst(upstreamBase.count))
         var random = SystemRandomNumberGenerator()
-        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &random)) }.joined()
+        let id = Hex.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })
         uploads.withLock { uploads in
-            uploads = uploads.filter { $0.value.expires > now }
+            if uploads.count >= capacity {
+                uploads = uploads.filter { $0.value.expires > now }
+                if uploads.count >= capacity, let soonest = uploads.min(by: { $0.value.expires < $1.value.expires })?.key {
+                    uploads[soonest] = nil
+                }
+            }
             uploads[id] = Upload(upstreamPathAndQuery: pathAndQuery, subject: subject, project: project,
                                  expires: now.addingTimeInterval(lifetime))
         }

@@ -20,14 +20,10 @@ extension UpstreamClient {
                 guard let buffer, let length = pipe.read(into: buffer, count: size * count) else { return Int(CURL_READFUNC_ABORT) }
                 return length
             }
-            let cHeaders = headers.map { strdup($0) } + [nil]
-            defer { cHeaders.forEach { free($0) } }
-            let result: CURLcode = cHeaders.withUnsafeBufferPointer { headerPointer in
-                headerPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { rebound in
-                    hrec_curl_perform_upload(handle, method, url, rebound.baseAddress, read, source, Int64(length ?? -1),
-                                             timeout, connectTimeout, ResponseCollector.bodySink, ResponseCollector.headerSink,
-                                             context, &status, &errorBuffer)
-                }
+            let result: CURLcode = withCHeaders(headers) { cHeaders in
+                hrec_curl_perform_upload(handle, method, url, cHeaders, read, source, Int64(length ?? -1),
+                                         timeout, connectTimeout, ResponseCollector.bodySink, ResponseCollector.headerSink,
+                                         context, &status, &errorBuffer)
             }
             return try collector.response(result: result, status: status, errorBuffer: errorBuffer)
         }

@@ -47,20 +47,25 @@ public final class UpstreamClient: Sendable {
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var status = 0
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        let cHeaders = headers.map { strdup($0) } + [nil]
-        defer { cHeaders.forEach { free($0) } }
-        let result: CURLcode = cHeaders.withUnsafeBufferPointer { headerPointer in
-            headerPointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { rebound in
-                (body ?? []).withUnsafeBufferPointer { bodyPointer in
-                    bodyPointer.withMemoryRebound(to: CChar.self) { bodyChars in
-                        hrec_curl_perform(handle, method, url, rebound.baseAddress, body == nil ? nil : bodyChars.baseAddress,
-                                          bodyChars.count, timeout, connectTimeout, ResponseCollector.bodySink,
-                                          ResponseCollector.headerSink, context, &status, &errorBuffer)
-                    }
+        let result: CURLcode = withCHeaders(headers) { cHeaders in
+            (body ?? []).withUnsafeBufferPointer { bodyPointer in
+                bodyPointer.withMemoryRebound(to: CChar.self) { bodyChars in
+                    hrec_curl_perform(handle, method, url, cHeaders, body == nil ? nil : bodyChars.baseAddress,
+                                      bodyChars.count, timeout, connectTimeout, ResponseCollector.bodySink,
+                                      ResponseCollector.headerSink, context, &status, &errorBuffer)
                 }
             }
         }
         return try collector.response(result: result, status: status, errorBuffer: errorBuffer)
+    }
+}
+
+/// `headers` as the NULL-terminated C array of "Name: value" lines libcurl's calls take.
+func withCHeaders<T>(_ headers: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> T) -> T {
+    let cHeaders = headers.map { strdup($0) } + [nil]
+    defer { cHeaders.forEach { free($0) } }
+    return cHeaders.withUnsafeBufferPointer { pointer in
+        pointer.withMemoryRebound(to: UnsafePointer<CChar>?.self) { body($0.baseAddress) }
     }
 }
 

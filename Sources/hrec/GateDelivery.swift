@@ -16,6 +16,9 @@ actor GateDelivery {
     private var running: [String: JournalShipper] = [:]
     private var finishing: Set<String> = []
     private var delivered: Set<String> = []
+    /// Shippers at once: a gate restarted over thousands of journals checks them a few at a time
+    /// (more open client sessions than this wait their turn; their frames stay in the journals).
+    static let concurrentShippers = 32
     /// How long a closed journal's shipper may take to deliver its last parts before it is
     /// retried on a later sweep.
     static let finishSeconds = 60.0
@@ -38,6 +41,7 @@ actor GateDelivery {
     private func sweep() {
         let files = (try? JournalFiles.find(in: [directory])) ?? []
         for url in files where !delivered.contains(url.path) && running[url.path] == nil {
+            guard running.count < Self.concurrentShippers else { break }
             let shipper = JournalShipper(path: url.path, client: client, options: options)
             running[url.path] = shipper
             Task {

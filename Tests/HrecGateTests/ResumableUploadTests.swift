@@ -21,6 +21,21 @@ import Testing
         #expect(uploads.upload(id, subject: "ada", project: "p", now: start) == nil)
     }
 
+    @Test func startingUploadsWithoutEndEvictsTheOneClosestToExpiryNotTheMemory() throws {
+        let uploads = ResumableUploads(lifetime: 60, capacity: 2)
+        let start = Date()
+        let location = base + "/upload/bigquery/v2/projects/p/jobs?upload_id="
+        let first = try #require(uploads.register(location: location + "1", upstreamBase: base, subject: "ada", project: "p", now: start))
+        let second = try #require(uploads.register(location: location + "2", upstreamBase: base, subject: "ada", project: "p",
+                                                   now: start.addingTimeInterval(1)))
+        let third = try #require(uploads.register(location: location + "3", upstreamBase: base, subject: "ada", project: "p",
+                                                  now: start.addingTimeInterval(2)))
+        let now = start.addingTimeInterval(3)
+        #expect(uploads.upload(first, subject: "ada", project: "p", now: now) == nil)
+        #expect(uploads.upload(second, subject: "ada", project: "p", now: now) != nil)
+        #expect(uploads.upload(third, subject: "ada", project: "p", now: now) != nil)
+    }
+
     @Test(arguments: ["http://evil.example/upload?x=1", "http://127.0.0.1:90501/upload", "/upload/relative", "http://127.0.0.1:9050"])
     func aSessionURLOffTheUpstreamIsNotRegistered(location: String) {
         #expect(ResumableUploads().register(location: location, upstreamBase: base, subject: "ada", project: "p") == nil)
