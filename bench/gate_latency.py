@@ -214,6 +214,7 @@ def main():
     parser.add_argument("--queries", type=int, default=200, help="SELECT 1 queries per path per round")
     parser.add_argument("--rounds", type=int, default=7, help="alternating rounds of the 5,000-row query")
     parser.add_argument("--only-big", action="store_true", help="skip the SELECT 1 loop")
+    parser.add_argument("--only-select-one", action="store_true", help="skip the 5,000-row rounds")
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="hrec-gate-bench-"))
     emulator = Emulator()
@@ -227,6 +228,8 @@ def main():
         try:
             if not args.only_big:
                 select_one(args.hrec, work, args.queries, args.rounds, canned, proxy_canned)
+            if args.only_select_one:
+                return
             emulator.seed()
             big_result_rounds(args.hrec, emulator, work, args.rounds, config, proxy_emulator)
         finally:

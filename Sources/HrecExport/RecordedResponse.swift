@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HrecJournal
 
@@ -11,7 +12,7 @@ public struct RecordedResponse {
     public private(set) var body: [UInt8] = []
     /// `responseBytes`: the size of the body the agent received.
     public private(set) var responseBytes: Int?
-    /// `responseSHA256`, present when a journal cap cut the body.
+    /// `responseSHA256`, present when body records follow or a journal cap cut the body.
     public private(set) var sha256: String?
     /// `responseJournalCap`, present when it cut the body.
     public private(set) var cap: Int?
@@ -59,7 +60,12 @@ public struct RecordedResponse {
         guard responseBytes != nil else { throw .invalidArgument("the journal has no gate.response for request \(requestID)") }
         if let problem { throw .invalidArgument("the response body of request \(requestID) cannot be rebuilt: \(problem)") }
         guard chunks == expectedChunks else {
-            throw .invalidArgument("the response body of request \(requestID) is incomplete: \(chunks) of \(expectedChunks) body records")
+            throw .invalidArgument("the response body of request \(requestID) is incomplete: \(chunks) of \(expectedChunks) body records"
+                                   + (sha256.map { "; the body returned had SHA-256 \($0)" } ?? ""))
+        }
+        if cap == nil, let sha256, Hex.encode(Array(SHA256.hash(data: body))) != sha256 {
+            throw .invalidArgument("the response body of request \(requestID) rebuilt from the journal does not match the SHA-256 "
+                                   + "recorded for it (\(sha256))")
         }
         return body
     }

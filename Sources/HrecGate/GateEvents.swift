@@ -52,6 +52,10 @@ public enum GateEvents {
         /// A resumable upload's data request: the gate's upload id and the `Content-Range`.
         public var uploadID: String?
         public var contentRange: String?
+        /// A load's data sent whole in this request (`jobs.upload`, multipart or media): its size
+        /// and lower-case hex SHA-256, recorded before it is forwarded.
+        public var uploadBytes: Int?
+        public var uploadSHA256: String?
     }
 
     /// `gate.response`: what the agent received for that call.
@@ -76,7 +80,12 @@ public enum GateEvents {
         public var responseBodyChunks: Int? = nil
         /// The journal's cap on a body, present when it cut this one.
         public var responseJournalCap: Int? = nil
-        /// Lower-case hex SHA-256 of the whole body, present when the journal cap cut it.
+        /// Lower-case hex SHA-256 of the whole body, present when body records follow or the
+        /// journal cap cut it.
         public var responseSHA256: String? = nil
+        /// A resumable upload's data request: the bytes streamed to the upstream and their
+        /// lower-case hex SHA-256 (known only once the stream ends).
+        public var uploadBytes: Int? = nil
+        public var uploadSHA256: String? = nil
     }
 }

@@ -63,12 +63,14 @@ extension GateResponder {
         if let job = scan?.jobID { await policy.jobForwarded(job) }
         if response.status != 308 && response.status < 500 { uploads.finish(id) }
         let capped = response.body.prefix(responseBodyCap)
-        append(type: "gate.response", GateEvents.Response(
+        var answered = GateEvents.Response(
             requestID: event.requestID, decision: "allow", reason: nil, status: response.status, upstreamStatus: response.status,
             job: scan?.jobID, rows: nil, totalRows: nil, bytesProcessed: nil,
             latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: SessionClock.monotonicMicros() - upstreamStarted,
             responseBytes: response.body.count, responseBody: String(decoding: capped, as: UTF8.self),
-            responseBodyTruncated: capped.count < response.body.count, responseBodyCap: responseBodyCap), to: sink)
+            responseBodyTruncated: capped.count < response.body.count, responseBodyCap: responseBodyCap)
+        (answered.uploadBytes, answered.uploadSHA256) = pipe.deliveredDigest
+        append(type: "gate.response", answered, to: sink)
         var fields = HTTPFields()
         fields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
         if let range = response.range { fields[.range] = range }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HrecJournal
 import HrecPolicy
@@ -148,6 +149,10 @@ public struct GateResponder: HTTPResponder {
             event.parameters = query?.parameters
             event.defaultDataset = query?.defaultDataset
             event.dryRun = query?.dryRun
+        }
+        if endpoint.name == "jobs.upload", request.uri.queryParameters.get("uploadType") != "resumable" {
+            event.uploadBytes = body.count
+            event.uploadSHA256 = Hex.encode(Array(SHA256.hash(data: body)))
         }
         append(type: "gate.request", event, to: sink)
 
@@ -329,8 +334,10 @@ public struct GateResponder: HTTPResponder {
     }
 
     private func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
-        return String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let header = request.headers[.authorization]?.utf8, header.count > 7,
+              header.prefix(7).elementsEqual("bearer ".utf8, by: { ASCII.lowercased($0) == $1 }) else { return nil }
+        let token = header.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return String(Substring(token)).trimmingCharacters(in: .whitespaces)
     }
 
     func append<Payload: Encodable>(type: String, _ payload: Payload, to sink: (any RecordSink)?) {

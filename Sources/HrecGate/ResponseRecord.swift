@@ -7,8 +7,12 @@ import HrecPolicy
 /// first bytes inline in `gate.response` (`responseBody`, up to the inline cap, cut at a UTF-8
 /// character boundary), the rest in consecutive `gate.response.body` records of at most
 /// `chunkBytes` each, so the journal holds the body whole. A journal cap (`journal:
-/// response_body_cap`) bounds what is kept; when it cuts the body, the full body's SHA-256 is
-/// recorded so the record still proves what was returned.
+/// response_body_cap`) bounds what is kept.
+///
+/// The body records are appended after the commit that precedes the answer, so the agent can
+/// hold the body before they are in the file. Whenever body records follow (or the cap cut the
+/// body), the committed `gate.response` carries the whole body's SHA-256: if the journal cannot
+/// take the rest, the record still proves exactly what was returned.
 struct ResponseRecord {
     /// Bytes of body per `gate.response.body` record.
     static let chunkBytes = 1 << 20
@@ -21,7 +25,7 @@ struct ResponseRecord {
     let chunks: [JournalEvent]
     /// The journal cap, when it cut the body.
     let cap: Int?
-    /// Lower-case hex SHA-256 of the whole body, when the cap cut it.
+    /// Lower-case hex SHA-256 of the whole body, when body records follow or the cap cut it.
     let sha256: String?
 
     init(requestID: String, body: [UInt8], inlineCap: Int, journalCap: Int?) {
@@ -32,7 +36,6 @@ struct ResponseRecord {
         inline = String(decoding: body[..<cut], as: UTF8.self)
         inlineTruncated = cut < body.count
         cap = kept < body.count ? journalCap : nil
-        sha256 = kept < body.count ? SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined() : nil
         // A body that is not UTF-8 goes whole into base64 chunks (the inline text cannot hold it exactly).
         var offset = utf8 ? cut : 0
         var records: [JournalEvent] = []
@@ -44,6 +47,7 @@ struct ResponseRecord {
             offset = end
         }
         chunks = records
+        sha256 = kept < body.count || !records.isEmpty ? Hex.encode(Array(SHA256.hash(data: body))) : nil
     }
 
     /// The largest offset ≤ `offset` that does not fall inside a UTF-8 sequence.

@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import HrecJournal
 
 /// Carries a request body from the client's connection (an async producer) to libcurl's read
 /// callback (a blocking consumer on an upstream worker thread) without holding it whole: at most
@@ -15,6 +17,8 @@ final class UploadPipe: @unchecked Sendable {
     private let capacity: Int
     /// Bytes handed to the upstream so far.
     private(set) var delivered = 0
+    /// SHA-256 of the bytes handed to the upstream so far.
+    private var digest = SHA256()
 
     init(capacity: Int = 1 << 20) {
         self.capacity = capacity
@@ -69,6 +73,7 @@ final class UploadPipe: @unchecked Sendable {
         let length = min(count, chunk.count - offset)
         chunk.withUnsafeBufferPointer { source in
             buffer.withMemoryRebound(to: UInt8.self, capacity: length) { $0.update(from: source.baseAddress! + offset, count: length) }
+            digest.update(bufferPointer: UnsafeRawBufferPointer(start: source.baseAddress! + offset, count: length))
         }
         offset += length
         buffered -= length
@@ -82,5 +87,10 @@ final class UploadPipe: @unchecked Sendable {
             waiting.resume()
         }
         return length
+    }
+
+    /// The bytes handed to the upstream so far: how many, and their lower-case hex SHA-256.
+    var deliveredDigest: (bytes: Int, sha256: String) {
+        condition.withLock { (delivered, Hex.encode(Array(digest.finalize()))) }
     }
 }

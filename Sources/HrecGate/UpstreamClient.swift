@@ -83,18 +83,25 @@ final class ResponseCollector {
         return length
     }
 
+    /// Keeps the three response headers the gate uses; other lines are skipped without
+    /// building a string (this runs for every header line of every exchange).
     static let headerSink: hrec_curl_sink = { data, size, count, context in
         let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
         let length = size * count
         guard let data else { return length }
-        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
-        guard let colon = line.firstIndex(of: ":") else { return length }
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        switch line[..<colon].lowercased() {
-        case "content-type": collector.contentType = value
-        case "location": collector.location = value
-        case "range": collector.range = value
-        default: break
+        let line = UnsafeRawBufferPointer(start: data, count: length)
+        func value(of name: StaticString) -> String? {
+            let name = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            guard line.count > name.count, line[name.count] == UInt8(ascii: ":"),
+                  zip(line, name).allSatisfy({ ASCII.lowercased($0) == $1 }) else { return nil }
+            return String(decoding: line[(name.count + 1)...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let found = value(of: "content-type") {
+            collector.contentType = found
+        } else if let found = value(of: "location") {
+            collector.location = found
+        } else if let found = value(of: "range") {
+            collector.range = found
         }
         return length
     }

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Producers (the pty loop, the gate) call `append` from any thread; it only copies the record
 /// into the queue. A pool thread flushes a frame when it reaches the size threshold or when
-/// its oldest record is older than the flush interval, so a crash loses at most one interval,
-/// and at once when a producer asks for `commit()`. `append` blocks only while more than
+/// its oldest record is older than the flush interval, so a crash loses at most one interval.
+/// `commit()` flushes at once, on the caller's own thread when no pool thread is writing this
+/// journal (fsync stays with the pool). `append` blocks only while more than
 /// `queueLimitBytes` are queued or unwritten (nothing is ever dropped).
 ///
 /// When the journal cannot be written (the disk is full, or the space kept for the last records
@@ -14,8 +15,8 @@ import Foundation
 /// write back and retries every `retryInterval`; it clears the stall when a write succeeds again.
 public final class JournalAppender: RecordSink, @unchecked Sendable {
     // @unchecked Sendable: every mutable member below is only touched with `condition` locked,
-    // except `writer` and `lastAttempt`, which only `service()` touches after init (one pool
-    // thread at a time) and `close`/`abandon` after the last `service()` has run.
+    // except `writer`, `lastAttempt` and `lastDisplacementCheck`, which only `turn` touches after
+    // init (one thread at a time, as the pool guarantees) and `close`/`abandon` after the last turn.
     public let clock: SessionClock
     public let url: URL
     /// The journal's session id (from its header).
@@ -33,6 +34,7 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
     private let queueLimitBytes: Int
     private let pool = JournalWriterPool.shared
     private var lastAttempt: UInt64 = 0
+    private var lastDisplacementCheck: UInt64 = 0
     /// How often a stalled writer tries again, in µs.
     public let retryInterval: UInt64 = 500_000
 
@@ -59,14 +61,24 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
         queue.append(record)
         queuedBytes += size
         let first = queue.count == 1
+        let frameFull = queuedBytes >= writer.options.frameBytes && queuedBytes - size < writer.options.frameBytes
         condition.unlock()
-        if first { pool.wake(self) }
+        if frameFull {
+            pool.wake(self)
+        } else if first {
+            pool.schedule(self, at: SessionClock.monotonicMicros() &+ writer.options.flushIntervalMicros)
+        }
     }
 
     /// Returns once every record appended before the call is written to the file (`write(2)`
     /// done: it survives the death of hrec). Throws the write error when it cannot be written;
     /// the records then stay queued for the next attempt.
     public func commit() async throws(JournalError) {
+        if let outcome = pool.serviceInline(self, { turn(committing: true) }) {
+            if let error = outcome { throw error }
+            return
+        }
+        // A pool thread is writing this journal: the commit waits for its next turn.
         let error: JournalError? = await withCheckedContinuation { continuation in
             condition.lock()
             if finished {
@@ -142,8 +154,15 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
     }
 
     /// One turn on a pool thread: writes what is queued, flushes what is due, retries a stalled
-    /// write, answers commits; says when the next turn is needed.
+    /// write, fsyncs when due, answers commits; says when the next turn is needed.
     func service() -> JournalWriterPool.Next {
+        turn(committing: false).next
+    }
+
+    /// One turn, on a pool thread or (`committing`) on the thread of a caller of `commit()`,
+    /// whose records it flushes; says when the next turn is needed and, for `committing`, why
+    /// the caller's records could not be written (nil when they were).
+    private func turn(committing inline: Bool) -> (next: JournalWriterPool.Next, commitError: JournalError?) {
         let interval = writer.options.flushIntervalMicros
         condition.lock()
         let batch = queue
@@ -157,15 +176,22 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
 
         for record in batch { try? writer.add(record) }  // only encoding can fail, and it drops just that record
         let now = clock.now()
-        let flushDue = !committing.isEmpty || writer.pendingBytes >= writer.options.frameBytes
+        let flushDue = inline || !committing.isEmpty || writer.pendingBytes >= writer.options.frameBytes
             || (writer.hasPending && now &- writer.pendingSince >= interval)
         var writeError: JournalError?
         var reserveError: JournalError?
         let attempt = writer.hasPending && !done && (flushDue || stalled && now &- lastAttempt >= retryInterval)
         if attempt {
             lastAttempt = now
-            do { try writer.flush() } catch { writeError = error }
-            if writeError == nil, displacementFound == nil, let found = writer.displacement() { note(found) }
+            do { try writer.flush(syncing: !inline) } catch { writeError = error }
+            // The path is looked up at most once per flush interval (two syscalls), and at close.
+            if writeError == nil, displacementFound == nil, now &- lastDisplacementCheck >= interval {
+                lastDisplacementCheck = now
+                if let found = writer.displacement() { note(found) }
+            }
+        }
+        if writeError == nil && !inline && !done {
+            do { try writer.syncIfDue() } catch { writeError = error }
         }
         if writeError == nil && !done {
             do { try writer.reserve() } catch { reserveError = error }
@@ -188,13 +214,14 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
         condition.unlock()
         // A commit fails also when the reserve cannot be renewed: that space is kept for the
         // session's last records, not for more gate traffic.
-        if done { return .finished }
-        for waiter in committing { waiter.resume(returning: writeError ?? reserveError) }
-        if more { return .now }
+        if done { return (.finished, .invalidEvent("the journal '\(url.path)' is closing")) }
+        let outcome = writeError ?? reserveError
+        for waiter in committing { waiter.resume(returning: outcome) }
+        if more || inline && writer.syncDue { return (.now, outcome) }
         let due: UInt64? = stalledNow ? lastAttempt &+ retryInterval : writer.hasPending ? writer.pendingSince &+ interval : nil
-        guard let due else { return .idle }
+        guard let due else { return (.idle, outcome) }
         let current = clock.now()
-        return due <= current ? .now : .at(SessionClock.monotonicMicros() + (due - current))
+        return (due <= current ? .now : .at(SessionClock.monotonicMicros() + (due - current)), outcome)
     }
 
     /// Journals the displacement (once) in the file hrec still holds.

@@ -55,6 +55,7 @@ public final class JournalWriter {
     private var rawBytes: UInt64 = 0
     private var index: [SeekIndex.Entry] = []
     private var lastSyncMicros: UInt64 = 0
+    private var syncedOffset: UInt64 = 0
     private var closed = false
     /// Offset up to which `fallocate` reserved space (0 when none).
     var reservedUntil: UInt64 = 0
@@ -124,11 +125,12 @@ public final class JournalWriter {
         }
     }
 
-    /// Seals the pending records into a frame (no-op when none are pending); fsyncs when the
-    /// sync interval has passed since the last fsync. When the write fails (or is short, e.g.
-    /// ENOSPC), the file is cut back to the end of the last complete frame and the records stay
-    /// pending, so a later `flush` can write them: a failed write never leaves a torn frame.
-    public func flush(final: Bool = false) throws(JournalError) {
+    /// Seals the pending records into a frame (no-op when none are pending); with `syncing`,
+    /// fsyncs when the sync interval has passed since the last fsync (else `syncIfDue` does).
+    /// When the write fails (or is short, e.g. ENOSPC), the file is cut back to the end of the
+    /// last complete frame and the records stay pending, so a later `flush` can write them: a
+    /// failed write never leaves a torn frame.
+    public func flush(final: Bool = false, syncing: Bool = true) throws(JournalError) {
         guard pendingCount > 0 else { return }
         let compressed = try compressor.compress(pending)
         var seal = FrameSeal(flags: final ? JournalFormat.sealFlagFinal : 0, frameIndex: nextFrame, firstRecord: nextRecord,
@@ -146,11 +148,19 @@ public final class JournalWriter {
         rawBytes += UInt64(pending.count)
         pending.removeAll(keepingCapacity: true)
         pendingCount = 0
-        let now = SessionClock.monotonicNanos() / 1000
-        if now &- lastSyncMicros >= options.syncIntervalMicros {
-            try sync()
-            lastSyncMicros = now
-        }
+        if syncing { try syncIfDue() }
+    }
+
+    /// Whether written bytes wait for an fsync whose interval has passed.
+    public var syncDue: Bool {
+        syncedOffset < fileOffset && SessionClock.monotonicMicros() &- lastSyncMicros >= options.syncIntervalMicros
+    }
+
+    /// fsyncs when written bytes wait and the sync interval has passed since the last fsync.
+    public func syncIfDue() throws(JournalError) {
+        guard syncDue else { return }
+        try sync()
+        lastSyncMicros = SessionClock.monotonicMicros()
     }
 
     /// Writes the end record (counts filled in) in a final frame, the seek index, and fsyncs.
@@ -203,6 +213,7 @@ public final class JournalWriter {
     private func sync() throws(JournalError) {
         do {
             try fd.sync()
+            syncedOffset = fileOffset
         } catch {
             throw .io(path: url.path, operation: "fsync journal", errno: error.rawValue)
         }

@@ -3,6 +3,7 @@ with the official client through `hrec run`: `hrec cat --response` returns exact
 client's transport received (length and SHA-256 compared, measured inside the agent), and with a
 journal cap the record keeps a prefix plus the full body's size and SHA-256."""
 import hashlib
+import json
 import subprocess
 import sys
 
@@ -55,7 +56,9 @@ def response_body(journal, request_id, env):
 def test_a_large_masked_result_is_journaled_whole_and_cat_returns_its_exact_bytes(tmp_path, hrec_env, emulator):
     journal, (_, _, _, _, length, digest), event = run_agent(tmp_path, hrec_env, emulator)
     assert event["responseBodyTruncated"] is True and event["responseBodyChunks"] >= 1
-    assert "responseSHA256" not in event and "responseJournalCap" not in event
+    assert "responseJournalCap" not in event
+    # The body records follow the commit: the committed event proves the body the agent received.
+    assert event["responseSHA256"] == digest
     body, _ = response_body(journal, event["requestID"], hrec_env)
     assert len(body) == int(length) and hashlib.sha256(body).hexdigest() == digest
     assert body.startswith(event["responseBody"].encode())
@@ -82,3 +85,22 @@ def test_a_journal_cap_keeps_a_prefix_and_the_size_and_digest_of_the_whole_body(
     kept, note = response_body(journal, event["requestID"], hrec_env)
     assert 102_400 - 4 < len(kept) <= 102_400
     assert f"SHA-256 of the whole body: {digest}" in note and f"of {length}" in note
+
+
+def test_a_journal_cut_before_the_body_records_still_proves_what_the_agent_received(tmp_path, hrec_env, emulator):
+    """hrec dies between the answer and the body records: the committed gate.response holds the digest."""
+    journal, (_, _, _, _, _, digest), event = run_agent(tmp_path, hrec_env, emulator)
+    parsed = hrec_journal.read(journal)
+    request_id = event["requestID"]
+    def index_of(kind):
+        return next(i for i, (k, _, p) in enumerate(parsed.records)
+                    if k == "event" and json.loads(p)["type"] == kind and json.loads(p)["requestID"] == request_id)
+    first_body = index_of("gate.response.body")
+    offset, first_record, _ = max(e for e in parsed.index_entries if e[1] <= first_body)
+    assert index_of("gate.response") < first_record  # the commit sealed gate.response in an earlier frame
+    cut = tmp_path / "cut.hrec"
+    cut.write_bytes(journal.read_bytes()[:offset])
+    result = subprocess.run([HREC, "cat", "--response", request_id, str(cut)], env=hrec_env, capture_output=True, timeout=60)
+    assert result.returncode != 0
+    assert f"incomplete: 0 of {event['responseBodyChunks']} body records" in result.stderr.decode()
+    assert f"the body returned had SHA-256 {digest}" in result.stderr.decode()

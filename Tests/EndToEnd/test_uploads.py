@@ -3,6 +3,7 @@
 job, its data streamed through the gate to the upstream session the gate started (the gate's
 memory does not grow with the file), a load into a protected table is refused at the start, and
 data requests to an upload the gate did not start are refused and journaled."""
+import hashlib
 import os
 import re
 import subprocess
@@ -61,7 +62,7 @@ def test_a_large_file_is_streamed_through_and_forged_uploads_are_refused(tmp_pat
     events = hrec_journal.json_records(hrec_journal.read(journal), "event")
     starts = [e for e in events if e["type"] == "gate.request" and e.get("endpoint") == "jobs.upload"]
     decisions = [e for e in events if e["type"] == "policy.decision" and e["endpoint"] == "jobs.upload"]
-    assert [d["action"] for d in decisions] == ["allow", "deny"] and len(starts) == 2
+    assert [d["action"] for d in decisions] == ["allow", "allow", "deny"] and len(starts) == 3
     assert decisions[0]["statements"][0]["kind"] == "LOAD_DATA" and decisions[0]["statements"][0]["writes"] == ["test-proj.scratch.loaded"]
     data = [e for e in events if e["type"] == "gate.request" and e.get("endpoint") == "jobs.upload.data"]
     assert len(data) >= 3 and all(e.get("contentRange") for e in data)
@@ -70,5 +71,25 @@ def test_a_large_file_is_streamed_through_and_forged_uploads_are_refused(tmp_pat
     refused = [by_id[e["requestID"]] for e in data if by_id[e["requestID"]]["decision"] == "deny"]
     assert accepted and accepted[-1]["status"] == 200 and accepted[-1]["job"]
     assert len(refused) == 2 and all(r["status"] == 403 for r in refused)
+    # What was loaded is on record: each streamed data request's size and SHA-256 match the
+    # agent's file over its Content-Range; the multipart load's whole body is digested before forwarding.
+    line = b"%09d,name-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"
+    sent = b"".join(line % i for i in range(size_mib * (1 << 20) // len(line % 0)))
+    covered = 0
+    for request in data:
+        answer = by_id[request["requestID"]]
+        if answer["decision"] != "allow":
+            assert "uploadSHA256" not in answer
+            continue
+        first, last = map(int, re.match(r"bytes (\d+)-(\d+)/", request["contentRange"]).groups())
+        assert answer["uploadBytes"] == last - first + 1
+        assert answer["uploadSHA256"] == hashlib.sha256(sent[first:last + 1]).hexdigest(), request["contentRange"]
+        covered += answer["uploadBytes"]
+    assert covered == len(sent)
+    _, small_bytes, multipart_bytes, multipart_sha256, small_rows = next(l for l in out.splitlines() if l.startswith("SMALL ")).split()
+    assert int(small_bytes) == 10_000 and int(small_rows) >= 10_000 // len(line % 0)
+    multipart = starts[1]
+    assert multipart["uploadBytes"] == int(multipart_bytes) and multipart["uploadSHA256"] == multipart_sha256
+    assert "uploadBytes" not in starts[0]  # a resumable start carries only the job's metadata
     # The upstream's own session URL never reaches the agent or the journal's request events.
     assert all(emulator.url not in (e.get("path") or "") for e in data)

@@ -4,7 +4,7 @@ import Testing
 @testable import HrecGate
 
 /// Issue 16.3: a response body is journaled whole (inline, then `gate.response.body` records),
-/// cut only by a journal cap, which then records the full body's SHA-256.
+/// cut only by a journal cap; the full body's SHA-256 is recorded whenever records follow.
 @Suite struct ResponseRecordTests {
     /// The body as a reader rebuilds it: the inline text up to the first record's offset, then each record.
     func rebuilt(_ record: ResponseRecord) throws -> [UInt8] {
@@ -44,7 +44,10 @@ import Testing
         #expect(record.inline.utf8.count <= 65_536)
         #expect(record.inlineTruncated == (body.count > record.inline.utf8.count))
         #expect(record.chunks.count == (body.count <= 65_536 ? 0 : 1 + (body.count - record.inline.utf8.count - 1) / ResponseRecord.chunkBytes))
-        #expect(record.sha256 == nil && record.cap == nil)
+        #expect(record.cap == nil)
+        // Body records follow the commit: the committed event must prove the whole body anyway.
+        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        #expect(record.sha256 == (record.chunks.isEmpty ? nil : digest))
     }
 
     @Test func aCapKeepsThePrefixAndProvesTheWholeBody() throws {

@@ -1,7 +1,9 @@
 """Loads files through the gate with the unmodified official client: a large file (resumable
 upload, streamed through the gate), a load into a table the policy protects (refused at the
 start), and then forged data requests to upload sessions the gate never started."""
+import hashlib
 import io
+import json
 import os
 import sys
 
@@ -18,6 +20,24 @@ config = bigquery.LoadJobConfig(source_format="CSV", schema=[bigquery.SchemaFiel
 job = client.load_table_from_file(io.BytesIO(data), "test-proj.scratch.loaded", job_config=config, size=len(data))
 job.result()
 print("LOADED", len(data), job.output_rows, client.get_table("test-proj.scratch.loaded").num_rows, flush=True)
+
+# Under 5 MB the client sends one multipart request (metadata and data). Its own multipart
+# labels the data `*/*`, which the emulator refuses, so this one is built by hand the same way
+# with `application/octet-stream`, over the client's authorized session.
+small = data[:10_000]
+metadata = json.dumps({"configuration": {"load": {
+    "destinationTable": {"projectId": "test-proj", "datasetId": "scratch", "tableId": "small"}, "sourceFormat": "CSV",
+    "schema": {"fields": [{"name": "id", "type": "INT64"}, {"name": "name", "type": "STRING"}]}}}}).encode()
+boundary = b"hrec-upload-boundary"
+multipart = (b"--" + boundary + b"\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n" + metadata + b"\r\n--" + boundary
+             + b"\r\nContent-Type: application/octet-stream\r\n\r\n" + small + b"\r\n--" + boundary + b"--")
+response = client._http.post(f"{client._connection.API_BASE_URL}/upload/bigquery/v2/projects/test-proj/jobs",
+                             params={"uploadType": "multipart"}, data=multipart,
+                             headers={"Content-Type": f"multipart/related; boundary={boundary.decode()}"})
+response.raise_for_status()
+job = client.get_job(response.json()["jobReference"]["jobId"])
+job.result()
+print("SMALL", len(small), len(multipart), hashlib.sha256(multipart).hexdigest(), job.output_rows, flush=True)
 
 try:
     client.load_table_from_file(io.BytesIO(data[:1000]), "test-proj.other.secrets", job_config=config)
