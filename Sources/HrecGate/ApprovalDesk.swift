@@ -108,8 +108,7 @@ public actor ApprovalDesk {
     }
 
     private func record<Payload: Encodable>(_ type: String, _ payload: Payload, sink: (any RecordSink)?) {
-        guard let sink, let event = try? JournalEvent(type: type, payload: payload) else { return }
-        sink.append(event: event)
+        sink?.append(type: type, payload, requestID: nil)
     }
 
     /// The binding of an approval: SQL, parameters, default dataset, requester and session.

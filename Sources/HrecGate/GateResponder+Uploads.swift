@@ -25,7 +25,9 @@ extension GateResponder {
         let id: String? = request.uri.queryParameters.get("upload_id").map { String($0) }
         event.uploadID = id
         event.contentRange = request.headers[.contentRange]
-        append(type: "gate.request", event, to: sink)
+        guard append(type: "gate.request", event, to: sink, requestID: event.requestID) else {
+            return unencodable(event, sink: sink, started: started)
+        }
         guard let id, let upload = uploads.upload(id, subject: session.identity.subject, project: endpoint.project) else {
             let error = BigQueryError.accessDenied("upload \(id ?? "(no upload_id)") was not started through this gate by this identity")
             return answer(error: error, requestID: event.requestID, reason: error.message, sink: sink, started: started)
@@ -70,7 +72,9 @@ extension GateResponder {
             responseBytes: response.body.count, responseBody: String(decoding: capped, as: UTF8.self),
             responseBodyTruncated: capped.count < response.body.count, responseBodyCap: responseBodyCap)
         (answered.uploadBytes, answered.uploadSHA256) = pipe.deliveredDigest
-        append(type: "gate.response", answered, to: sink)
+        guard append(type: "gate.response", answered, to: sink, requestID: event.requestID) else {
+            return Self.unrecordable("the gate.response event of request \(event.requestID) cannot be encoded")
+        }
         var fields = HTTPFields()
         fields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
         if let range = response.range { fields[.range] = range }

@@ -154,7 +154,9 @@ public struct GateResponder: HTTPResponder {
             event.uploadBytes = body.count
             event.uploadSHA256 = Hex.encode(Array(SHA256.hash(data: body)))
         }
-        append(type: "gate.request", event, to: sink)
+        guard append(type: "gate.request", event, to: sink, requestID: requestID) else {
+            return unencodable(event, sink: sink, started: started)
+        }
 
         if let job = endpoint.job, let approval = await desk.approval(forJob: job), approval.state != .executed {
             return heldJobAnswer(approval, endpoint: endpoint, requestID: requestID, sink: sink, started: started)
@@ -244,7 +246,9 @@ public struct GateResponder: HTTPResponder {
         event.responseBodyChunks = record.chunks.isEmpty ? nil : record.chunks.count
         event.responseJournalCap = record.cap
         event.responseSHA256 = record.sha256
-        append(type: "gate.response", event, to: sink)
+        guard append(type: "gate.response", event, to: sink, requestID: requestID) else {
+            return Self.unrecordable("the gate.response event of request \(requestID) cannot be encoded")
+        }
         var headerFields = HTTPFields()
         headerFields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
         if let location = response.location, endpoint.name == "jobs.upload" { headerFields[.location] = location }
@@ -252,7 +256,7 @@ public struct GateResponder: HTTPResponder {
     }
 
     private func refuse(_ error: BigQueryError, event: GateEvents.Request, sink: (any RecordSink)?, started: UInt64) -> Response {
-        append(type: "gate.request", event, to: sink)
+        append(type: "gate.request", event, to: sink, requestID: event.requestID)
         logger.notice("refused", metadata: ["path": "\(event.path)", "reason": "\(error.message)"])
         return answer(error: error, requestID: event.requestID, reason: error.message, sink: sink, started: started)
     }
@@ -280,7 +284,7 @@ public struct GateResponder: HTTPResponder {
             upstreamStatus: nil, job: nil, rows: nil, totalRows: nil, bytesProcessed: nil,
             latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: nil, responseBytes: body.count,
             responseBody: String(decoding: body, as: UTF8.self), responseBodyTruncated: false, responseBodyCap: responseBodyCap)
-        append(type: "gate.response", event, to: sink)
+        append(type: "gate.response", event, to: sink, requestID: requestID)
         return Response(status: error.status, headers: [.contentType: "application/json; charset=UTF-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -340,12 +344,22 @@ public struct GateResponder: HTTPResponder {
         return String(Substring(token)).trimmingCharacters(in: .whitespaces)
     }
 
-    func append<Payload: Encodable>(type: String, _ payload: Payload, to sink: (any RecordSink)?) {
-        guard let sink else { return }
-        do {
-            sink.append(event: try JournalEvent(type: type, payload: payload))
-        } catch {
-            logger.error("cannot encode event", metadata: ["type": "\(type)", "error": "\(error)"])
+    /// Appends an event for the call `requestID`; false when it could not be encoded (a
+    /// `gate.unrecordable` event says so instead): the call must then be refused.
+    @discardableResult
+    func append<Payload: Encodable>(type: String, _ payload: Payload, to sink: (any RecordSink)?, requestID: String? = nil) -> Bool {
+        guard let sink else { return true }
+        guard sink.append(type: type, payload, requestID: requestID) else {
+            logger.error("cannot encode event", metadata: ["type": "\(type)", "request": "\(requestID ?? "-")"])
+            return false
         }
+        return true
+    }
+
+    /// The refusal of a call whose record could not be encoded (nothing was forwarded).
+    func unencodable(_ event: GateEvents.Request, sink: (any RecordSink)?, started: UInt64) -> Response {
+        let error = BigQueryError.invalid("hrec cannot record this request (its \(event.endpoint ?? "body") has a value no JSON record can hold), "
+                                          + "so it was not forwarded")
+        return answer(error: error, requestID: event.requestID, reason: "the gate.request event cannot be encoded", sink: sink, started: started)
     }
 }

@@ -93,7 +93,10 @@ public final class PolicyGate: RequestPolicy, Sendable {
             decision = evaluated
             schemas = request.schemas
         }
-        record(decision, statements: statements, schemas: schemas, endpoint: endpoint.name, estimate: estimate, requestID: call.requestID, sink: sink)
+        guard record(decision, statements: statements, schemas: schemas, endpoint: endpoint.name, estimate: estimate,
+                     requestID: call.requestID, sink: sink) else {
+            return .deny(message: "hrec cannot record the policy's decision on this request, so it was not forwarded", rules: [])
+        }
         switch decision.action {
         case .allow: return .allow(maximumBytesBilled: decision.maximumBytesBilled)
         case .deny: return .deny(message: decision.message, rules: decision.decidingRules)
@@ -127,9 +130,10 @@ public final class PolicyGate: RequestPolicy, Sendable {
         }
     }
 
+    /// Journals the decision; false when its event cannot be encoded (the call is then refused).
     private func record(_ decision: PolicyDecision, statements: [StatementAnalysis], schemas: [TableRef: [SchemaField]], endpoint: String,
-                        estimate: UInt64?, requestID: String, sink: (any RecordSink)?) {
-        guard let sink else { return }
+                        estimate: UInt64?, requestID: String, sink: (any RecordSink)?) -> Bool {
+        guard let sink else { return true }
         let columnRules = policy.hasColumnConditions
         let event = DecisionEvent(
             requestID: requestID, endpoint: endpoint, action: decision.action.rawValue, message: decision.message, rules: decision.decidingRules,
@@ -141,7 +145,7 @@ public final class PolicyGate: RequestPolicy, Sendable {
                 return entry
             },
             estimatedBytes: estimate.map(String.init), policyDigest: policy.digest)
-        if let journalEvent = try? JournalEvent(type: "policy.decision", payload: event) { sink.append(event: journalEvent) }
+        return sink.append(type: "policy.decision", event, requestID: requestID)
     }
 
     /// `policy.decision`: what the policy decided and every rule that matched, with reasons.

@@ -38,3 +38,25 @@ def test_a_body_with_a_member_twice_is_refused_and_not_forwarded(standalone_gate
     refused = [e for e in events if e.get("type") == "gate.response" and e.get("status") == 400]
     assert refused and all("upstreamStatus" not in e and e["decision"] == "error" for e in refused)
     assert any("appears twice" in e["reason"] or "after the JSON value" in e["reason"] for e in refused)
+
+
+def test_a_request_whose_record_cannot_be_encoded_is_refused_not_forwarded_unrecorded(standalone_gate, issuer):  # noqa: F811
+    """A number JSON allows but no record can hold (1e999 is infinite as a double) inside the
+    query parameters: the gate could not encode its gate.request, so it must not forward it."""
+    url, journals = standalone_gate
+    token = exchange(url, issuer(sub="alice", email="alice@example.com", iss=ISS, aud=AUD))[1]["access_token"]
+    body = (b'{"query":"SELECT @x AS unrecorded","useLegacySql":false,"parameterMode":"NAMED","queryParameters":'
+            b'[{"name":"x","parameterType":{"type":"INT64"},"parameterValue":{"value":"7"},"hint":1e999}]}')
+    request = urllib.request.Request(url + "/bigquery/v2/projects/test-proj/queries", data=body,
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, timeout=10)
+    error = json.load(raised.value)["error"]
+    assert raised.value.code == 400 and "cannot record this request" in error["message"], error
+    lines = [json.loads(line) for path in journals.rglob("*.hrec") for line in hrec("cat", str(path)).stdout.decode().splitlines()]
+    events = [r["event"] for r in lines if r.get("kind") == "event"]
+    unrecordable = [e for e in events if e.get("type") == "gate.unrecordable"]
+    assert unrecordable and unrecordable[0]["eventType"] == "gate.request" and unrecordable[0]["requestID"]
+    answers = [e for e in events if e.get("type") == "gate.response" and e["requestID"] == unrecordable[0]["requestID"]]
+    assert len(answers) == 1 and answers[0]["status"] == 400 and "upstreamStatus" not in answers[0]
+    assert not any(e.get("type") == "policy.decision" and e.get("requestID") == unrecordable[0]["requestID"] for e in events)
