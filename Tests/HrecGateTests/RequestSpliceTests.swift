@@ -1,5 +1,6 @@
 import Foundation
 import HrecPolicy
+import HrecJournal
 import Testing
 @testable import HrecGate
 
@@ -56,8 +57,29 @@ import Testing
         let body = #"{"query":"SELECT @x","useLegacySql":false,"queryParameters":[{"name":"x","parameterValue":{"value":"1"},"n":2.5,"b":true,"z":null}]}"#
         let request = try #require(try QueryRequest.parse(endpoint: "jobs.query", body: bytes(body)))
         #expect(request.parameters == .array([.object(["name": .string("x"), "parameterValue": .object(["value": .string("1")]),
-                                                       "n": .number(2.5), "b": .bool(true), "z": .null])]))
+                                                       "n": .number("2.5"), "b": .bool(true), "z": .null])]))
         #expect(request.useLegacySQL == false)
+    }
+
+    @Test func numbersAreRecordedExactlyOrNotAtAll() throws {
+        func recorded(_ number: String) throws -> String {
+            let body = #"{"query":"SELECT 1","useLegacySql":false,"queryParameters":[{"name":"x","n":"# + number + "}]}"
+            let request = try #require(try QueryRequest.parse(endpoint: "jobs.query", body: bytes(body)))
+            let event = try JournalEvent(type: "t", payload: ["parameters": request.parameters])
+            #expect((try JSONSerialization.jsonObject(with: Data(event.json)) as? [String: Any])?["parameters"] != nil)
+            let text = String(decoding: event.json, as: UTF8.self)
+            let start = try #require(text.range(of: #""n":"#))
+            return String(text[start.upperBound...].prefix { $0 != "," && $0 != "}" })
+        }
+        // A double would record 9007199254740993 as ...992: the record must hold what was sent.
+        #expect(try recorded("9007199254740993") == "9007199254740993")
+        #expect(try recorded("-12345678901234567890123456789012345678") == "-12345678901234567890123456789012345678")
+        #expect(try recorded("2.5") == "2.5")
+        #expect(try recorded("0") == "0")
+        #expect(try recorded("1e3") == "1000")
+        for unrecordable in ["1e999", "123456789012345678901234567890123456789", "1e-200"] {
+            #expect(throws: EncodingError.self, "\(unrecordable)") { try recorded(unrecordable) }
+        }
     }
 
     @Test func aHeldQueryRunsAsTheClientsOwnBytes() throws {
