@@ -33,7 +33,7 @@ public final class EmbeddedGate: Sendable {
     ///     the loopback address its relay listens on; the port is the gate's own).
     public static func start(identity: GateIdentity, identityTokenFile: String?, upstreamURL: String, credential: UpstreamCredential,
                              project: String?, sink: any RecordSink, lastPrompt: LastPrompt? = nil, policy: any RequestPolicy = AllowAll(),
-                             dryRuns: Bool? = nil, responseJournalCap: Int? = nil,
+                             dryRuns: Bool? = nil, responseJournalCap: Int? = nil, requestLimits: RequestLimits = .init(),
                              session: String? = nil, journal: String? = nil, directory given: URL? = nil,
                              credentialEnvironment: [String: String] = [:], advertisedHost: String = "127.0.0.1") async throws -> EmbeddedGate {
         let directory = try given ?? makePrivateDirectory()
@@ -42,7 +42,7 @@ public final class EmbeddedGate: Sendable {
         do {
             server = try await GateServer.start(host: "127.0.0.1", port: 0, identity: identity, journals: GateJournals(sink: sink, lastPrompt: lastPrompt),
                                                 upstreamURL: upstreamURL, credential: credential, policy: policy, dryRuns: dryRuns,
-                                                responseJournalCap: responseJournalCap,
+                                                responseJournalCap: responseJournalCap, requestLimits: requestLimits,
                                                 unixSocket: socket, credentialEnvironment: credentialEnvironment)
         } catch {
             if given == nil { try? FileManager.default.removeItem(at: directory) }

@@ -89,6 +89,24 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         }
     }
 
+    /// `limits:`: what the gate holds in memory (byte sizes: `256MiB`, `500 KB`, bytes).
+    public struct LimitSettings: Sendable, Equatable, Decodable {
+        /// `memory_budget`: request and upstream response bodies held at once by all calls.
+        public var memoryBudget: String?
+        /// `max_response`: the largest upstream response body the gate takes in.
+        public var maxResponse: String?
+
+        public init(memoryBudget: String? = nil, maxResponse: String? = nil) {
+            self.memoryBudget = memoryBudget
+            self.maxResponse = maxResponse
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case memoryBudget = "memory_budget"
+            case maxResponse = "max_response"
+        }
+    }
+
     /// `delivery:` of `hrec run`: where and how its journals are shipped (docs/collector.md).
     /// Command-line options override these, except that `mode: sync` cannot be lowered.
     public struct DeliverySettings: Sendable, Equatable, Decodable {
@@ -122,6 +140,7 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
     public var confinement: ConfinementSettings?
     public var journal: JournalSettings?
     public var delivery: DeliverySettings?
+    public var limits: LimitSettings?
 
     /// The journal's cap on one response body, nil for none.
     /// - Throws: `GateError.configuration` when `journal.response_body_cap` is not a byte size.
@@ -131,6 +150,22 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
             throw GateError.configuration("journal.response_body_cap '\(text)' is not a byte size (e.g. 1MiB, 500 KB, 65536)")
         }
         return Int(bytes)
+    }
+
+    /// The request limits, with `limits:` applied over the defaults.
+    /// - Throws: `GateError.configuration` naming a value that is not a byte size.
+    public func requestLimits() throws -> RequestLimits {
+        var limits = RequestLimits()
+        func bytes(_ text: String?, _ name: String) throws -> Int? {
+            guard let text else { return nil }
+            guard let bytes = ByteSize.parse(text), bytes > 0, bytes <= UInt64(Int.max) else {
+                throw GateError.configuration("limits.\(name) '\(text)' is not a byte size (e.g. 256MiB, 500 KB, 65536)")
+            }
+            return Int(bytes)
+        }
+        if let budget = try bytes(self.limits?.memoryBudget, "memory_budget") { limits.memoryBudgetBytes = budget }
+        if let largest = try bytes(self.limits?.maxResponse, "max_response") { limits.maxResponseBytes = largest }
+        return limits
     }
 
     public init(identity: IdentitySettings? = nil, upstream: UpstreamSettings? = nil, journals: String? = nil) {

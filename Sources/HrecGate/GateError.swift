@@ -6,12 +6,16 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
     case configuration(String)
     /// An identity token was refused; `reason` is for the log, never for the client.
     case identity(String)
+    /// An upstream response was dropped: larger than the gate takes in (`tooLarge`), or beyond
+    /// what the gate's memory budget has left right now.
+    case responseRefused(tooLarge: Bool, String)
 
     public var description: String {
         switch self {
         case let .upstream(message): "upstream: \(message)"
         case let .configuration(message): "configuration: \(message)"
         case let .identity(message): "identity: \(message)"
+        case let .responseRefused(_, message): "response: \(message)"
         }
     }
 }

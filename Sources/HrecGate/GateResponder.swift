@@ -200,7 +200,13 @@ public struct GateResponder: HTTPResponder {
             if let authorization = try await authorizer.header() { headers.append(authorization) }
             let hasBody = request.method == .post || request.method == .patch || request.method == .put
             response = try await upstream.send(method: request.method.rawValue, pathAndQuery: pathAndQuery, headers: headers,
-                                               body: hasBody ? body : nil)
+                                               body: hasBody ? body : nil, budget: budget)
+        } catch let GateError.responseRefused(tooLarge, reason) {
+            logger.error("upstream response dropped", metadata: ["reason": "\(reason)", "endpoint": "\(endpoint.name)"])
+            let error = tooLarge
+                ? BigQueryError.invalid("hrec cannot take in this response (\(reason)); ask for smaller pages (maxResults)")
+                : BigQueryError.unavailable("hrec cannot take in this response now (\(reason)); retry shortly")
+            return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
         } catch {
             logger.error("upstream failed", metadata: ["error": "\(error)", "endpoint": "\(endpoint.name)"])
             return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(error)", sink: sink, started: started)

@@ -6,9 +6,14 @@ public struct RequestLimits: Sendable {
     public var maxBodyBytes = 10 << 20
     /// Longest query text, in characters (BigQuery: 1,024K characters of unresolved GoogleSQL).
     public var maxQueryCharacters = 1024 * 1024
-    /// Bytes of request bodies held at once by all requests; a request that would exceed it is
-    /// answered with a retryable 503 instead of being read.
+    /// Bytes of request and upstream response bodies held at once by all requests; a request
+    /// that would exceed it is answered with a retryable 503 instead of being read, an upstream
+    /// response that would exceed it is dropped and the call answered with that 503.
     public var memoryBudgetBytes = 256 << 20
+    /// Largest upstream response body the gate takes in (to mask and journal it whole):
+    /// BigQuery's largest page is 20 MB (jobs.getQueryResults), up to 100 MB when a single row
+    /// is that large (tabledata.list).
+    public var maxResponseBytes = 128 << 20
 
     public init() {}
 }
@@ -40,4 +45,18 @@ public final class RequestBudget: Sendable {
 
     /// Bytes reserved right now.
     public var inUse: Int { used.withLock { $0 } }
+}
+
+/// Bytes taken from a `RequestBudget` and given back when the last holder lets go (an upstream
+/// response's body, however many copies of the response are passed along).
+final class BudgetLease: Sendable {
+    private let budget: RequestBudget
+    let bytes: Int
+
+    init(budget: RequestBudget, bytes: Int) {
+        self.budget = budget
+        self.bytes = bytes
+    }
+
+    deinit { budget.release(bytes) }
 }

@@ -10,6 +10,8 @@ public struct UpstreamResponse: Sendable {
     public var location: String?
     /// The `Range` header (a resumable upload's progress, with status 308).
     public var range: String?
+    /// What the body holds of the gate's memory budget, given back with the last copy.
+    var lease: BudgetLease? = nil
 }
 
 /// Talks to the upstream over libcurl. Each worker thread keeps its own easy handle, so
@@ -30,20 +32,23 @@ public final class UpstreamClient: Sendable {
         self.connectTimeoutMillis = connectTimeoutMillis
     }
 
-    /// Sends `method pathAndQuery` with `headers` and `body`.
-    /// - Throws: `GateError.upstream` when the upstream cannot be reached or times out.
-    public func send(method: String, pathAndQuery: String, headers: [String], body: [UInt8]?) async throws -> UpstreamResponse {
+    /// Sends `method pathAndQuery` with `headers` and `body`. With a `budget`, the response body
+    /// is taken from it as it arrives (and given back when the response is let go).
+    /// - Throws: `GateError.upstream` when the upstream cannot be reached or times out;
+    ///   `GateError.responseRefused` when the body passes the budget's limits.
+    public func send(method: String, pathAndQuery: String, headers: [String], body: [UInt8]?,
+                     budget: RequestBudget? = nil) async throws -> UpstreamResponse {
         let url = baseURL + pathAndQuery
         let timeout = timeoutMillis, connectTimeout = connectTimeoutMillis
         return try await workers.run { handle in
             try Self.perform(handle: handle, method: method, url: url, headers: headers, body: body,
-                             timeout: timeout, connectTimeout: connectTimeout)
+                             timeout: timeout, connectTimeout: connectTimeout, budget: budget)
         }
     }
 
     private static func perform(handle: UnsafeMutableRawPointer, method: String, url: String, headers: [String], body: [UInt8]?,
-                                timeout: Int, connectTimeout: Int) throws -> UpstreamResponse {
-        let collector = ResponseCollector()
+                                timeout: Int, connectTimeout: Int, budget: RequestBudget?) throws -> UpstreamResponse {
+        let collector = ResponseCollector(budget: budget)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var status = 0
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -75,12 +80,45 @@ final class ResponseCollector {
     var contentType: String?
     var location: String?
     var range: String?
+    /// The memory budget the body is taken from, if any, and what it took so far.
+    let budget: RequestBudget?
+    private var reserved = 0
+    /// Why the body was dropped (the transfer is then aborted).
+    private var refusal: GateError?
+
+    init(budget: RequestBudget? = nil) {
+        self.budget = budget
+    }
+
+    deinit {
+        if reserved > 0, let budget { budget.release(reserved) }
+    }
 
     static let bodySink: hrec_curl_sink = { data, size, count, context in
         let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
         let length = size * count
+        guard collector.take(length) else { return 0 }  // 0 < length: curl aborts the transfer
         if let data { collector.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
         return length
+    }
+
+    /// Takes room for `length` more bytes from the budget, at least a MiB at a time; false
+    /// (and the refusal noted) when the body would pass the largest response or the budget.
+    private func take(_ length: Int) -> Bool {
+        guard let budget else { return true }
+        let needed = body.count + length
+        if needed > budget.limits.maxResponseBytes {
+            refusal = .responseRefused(tooLarge: true, "the upstream's response is larger than the \(budget.limits.maxResponseBytes) bytes the gate takes in")
+            return false
+        }
+        guard needed > reserved else { return true }
+        let step = max(needed - reserved, 1 << 20)
+        guard budget.reserve(step) else {
+            refusal = .responseRefused(tooLarge: false, "the gate is at its memory budget for response bodies")
+            return false
+        }
+        reserved += step
+        return true
     }
 
     /// Keeps the three response headers the gate uses; other lines are skipped without
@@ -108,11 +146,17 @@ final class ResponseCollector {
 
     /// The response, or `GateError.upstream` naming curl's error.
     func response(result: CURLcode, status: Int, errorBuffer: [CChar]) throws -> UpstreamResponse {
+        if let refusal { throw refusal }
         guard result == CURLE_OK else {
             let message = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw GateError.upstream(message.isEmpty ? String(cString: curl_easy_strerror(result)) : message)
         }
-        return UpstreamResponse(status: status, contentType: contentType, body: body, location: location, range: range)
+        var response = UpstreamResponse(status: status, contentType: contentType, body: body, location: location, range: range)
+        if let budget, reserved > 0 {
+            response.lease = BudgetLease(budget: budget, bytes: reserved)  // the response holds it from here
+            reserved = 0
+        }
+        return response
     }
 }
 

@@ -7,7 +7,7 @@ public enum PolicyParser {
     /// Top-level keys. `identity`, `upstream`, `journals` and `journal` belong to the gate configuration in
     /// the same file (see docs/policy.md) and are checked by the gate.
     static let topLevelKeys: Set<String> = ["version", "default", "default_message", "rules", "masking", "network", "identity", "upstream",
-                                            "journals", "journal", "confinement", "delivery"]
+                                            "journals", "journal", "confinement", "delivery", "limits"]
     static let ruleKeys: Set<String> = ["id", "description", "match", "action", "message", "maximum_bytes_billed", "approvers", "approvals", "expiry", "notify"]
     static let matchKeys: Set<String> = ["kinds", "tables", "reads", "writes", "principals", "groups", "min_bytes", "columns", "star", "masked"]
 

@@ -69,7 +69,7 @@ struct GateCommand: AsyncParsableCommand {
                                    idleTimeout: max(0.1, idleClose)),
             upstreamURL: configuration.upstream?.url ?? "https://bigquery.googleapis.com", credential: configuration.upstreamCredential,
             policy: try Self.policy(in: configFile), dryRuns: configuration.upstream?.dryRun,
-            responseJournalCap: try configuration.responseJournalCap(), limits: limits)
+            responseJournalCap: try configuration.responseJournalCap(), limits: limits, requestLimits: try configuration.requestLimits())
         FileHandle.standardError.write(Data("hrec gate: listening on \(server.url), journals in \(directory.path)\n".utf8))
         let delivery = try collector.map { collector in
             let delivery = try deliveryLoop(collector: collector, directory: directory)

@@ -139,7 +139,7 @@ struct RunCommand: AsyncParsableCommand {
                     credential: configuration.upstreamCredential, project: configuration.upstream?.project, sink: session.sink,
                     lastPrompt: session.lastPrompt,
                     policy: requestPolicy, dryRuns: configuration.upstream?.dryRun,
-                    responseJournalCap: try configuration.responseJournalCap(),
+                    responseJournalCap: try configuration.responseJournalCap(), requestLimits: try configuration.requestLimits(),
                     session: session.sessionID.description, journal: session.journalURL.path,
                     directory: directory, credentialEnvironment: credentialEnvironment,
                     advertisedHost: confinement == nil ? "127.0.0.1" : RunConfinement.gateAddress)
