@@ -14,19 +14,51 @@ public actor ApprovalDesk {
         let execute: @Sendable () async -> Int?
     }
 
+    /// What an agent can make the gate hold: requests of one requester awaiting approval at
+    /// once, and held requests of all states kept (decided ones are dropped, oldest first, to
+    /// make room; a job whose hold was dropped is refused when polled).
+    public struct Limits: Sendable {
+        public var pendingPerRequester = 32
+        public var held = 4096
+        public init() {}
+    }
+
+    /// The answer to a request that needs approval.
+    enum Hold {
+        /// Held (or the identical pending request, for a client's retry).
+        case held(Approval)
+        /// Not held: the requester has too many waiting, or the desk is full of pending ones.
+        case refused(String)
+    }
+
     private var held: [String: Held] = [:]
     private var byJob: [String: String] = [:]
+    private var pendingByFingerprint: [String: String] = [:]
     private let notifier: ApprovalNotifier
+    private let limits: Limits
 
-    public init() {
+    public init(limits: Limits = Limits()) {
         notifier = ApprovalNotifier()
+        self.limits = limits
     }
 
     /// Holds a request, or returns the pending hold of the identical one (client retries).
     func hold(_ request: HoldRequest, requester: Identity, session: String, sql: String, fingerprint: String, job: String,
-              sink: (any RecordSink)?, execute: @escaping @Sendable () async -> Int?) -> Approval {
-        if let existing = held.values.first(where: { $0.approval.fingerprint == fingerprint && $0.approval.state == .pending }) {
-            return existing.approval
+              sink: (any RecordSink)?, execute: @escaping @Sendable () async -> Int?) -> Hold {
+        if let id = pendingByFingerprint[fingerprint], let existing = refreshed(id), existing.state == .pending {
+            return .held(existing)
+        }
+        let name = requester.email ?? requester.subject
+        let waiting = held.keys.compactMap { refreshed($0) }.filter { $0.state == .pending && $0.requester == name }.count
+        if waiting >= limits.pendingPerRequester {
+            return .refused("\(waiting) requests of \(name) are already awaiting approval; wait for the approvers before asking for more")
+        }
+        if held.count >= limits.held {
+            let decided = held.values.filter { $0.approval.state != .pending }.sorted { $0.approval.createdAt < $1.approval.createdAt }
+            for entry in decided.prefix(held.count - limits.held + 1) { forget(entry.approval) }
+            if held.count >= limits.held {
+                return .refused("the gate already holds \(held.count) requests awaiting approval")
+            }
         }
         var random = SystemRandomNumberGenerator()
         let id = "apr-" + String((0..<8).map { _ in "0123456789abcdefghjkmnpqrstvwxyz".randomElement(using: &random)! })
@@ -40,6 +72,7 @@ public actor ApprovalDesk {
         }
         held[id] = Held(approval: approval, sink: sink, execute: execute)
         byJob[job] = id
+        pendingByFingerprint[fingerprint] = id
         record("approval.requested", approval, sink: sink)
         if let url = request.rule.notify {
             let text = "hrec: \(approval.requester) asks to run \(request.statements.joined(separator: ", ")) on "
@@ -49,7 +82,14 @@ public actor ApprovalDesk {
                 self.recordNotification(id: id, url: url, outcome: outcome)
             }
         }
-        return approval
+        return .held(approval)
+    }
+
+    /// Drops a decided hold (to make room).
+    private func forget(_ approval: Approval) {
+        held[approval.id] = nil
+        if byJob[approval.job] == approval.id { byJob[approval.job] = nil }
+        if pendingByFingerprint[approval.fingerprint] == approval.id { pendingByFingerprint[approval.fingerprint] = nil }
     }
 
     /// The hold behind a job id, after applying its expiry.

@@ -19,8 +19,8 @@ extension GateResponder {
                                             body: body, object: bodyObject)
         let responder = self
         let project = endpoint.project
-        let approval = await desk.hold(hold, requester: session.identity, session: sessionID, sql: query.sql, fingerprint: fingerprint,
-                                       job: String(job), sink: sink) {
+        let outcome = await desk.hold(hold, requester: session.identity, session: sessionID, sql: query.sql, fingerprint: fingerprint,
+                                      job: String(job), sink: sink) {
             // The approval is in the journal before the held request runs; if it cannot be, nothing runs.
             do { try await sink?.commit() } catch { return nil }
             var headers = ["Accept: application/json", "Content-Type: application/json", "User-Agent: hrec-gate"]
@@ -30,7 +30,14 @@ extension GateResponder {
             await responder.policy.jobForwarded(String(job))
             return response?.status
         }
-        return heldJobAnswer(approval, endpoint: endpoint, requestID: requestID, sink: sink, started: started, creating: true)
+        switch outcome {
+        case let .held(approval):
+            return heldJobAnswer(approval, endpoint: endpoint, requestID: requestID, sink: sink, started: started, creating: true)
+        case let .refused(reason):
+            let error = BigQueryError(code: 403, reason: "quotaExceeded", message: "hrec cannot hold this request for approval: \(reason)",
+                                      statusText: "PERMISSION_DENIED")
+            return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
+        }
     }
 
     /// The jobs.insert that runs a held request on approval, as the job id the client polls:

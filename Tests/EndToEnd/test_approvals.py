@@ -192,3 +192,23 @@ def test_webhook_is_told_and_a_restarted_standalone_gate_fails_closed(tmp_path, 
     notified = [e for path in (tmp_path / "journals").glob("*.hrec")
                 for e in hrec_journal.json_records(hrec_journal.read(path), "event") if e["type"] == "approval.notified"]
     assert notified and notified[0]["attempts"] == 1
+
+
+def test_an_agent_cannot_flood_the_approvers_with_held_requests(tmp_path, hrec_env, issuer, emulator):
+    """Each held request keeps its statement in the gate's memory until decided: one requester
+    may have 32 waiting at once; the next is refused with quotaExceeded, and journaled."""
+    hrec_env["XDG_RUNTIME_DIR"] = str(tmp_path / "runtime")
+    policy, tokens = setup(tmp_path, issuer, emulator)
+    journal = tmp_path / "flood.hrec"
+    result = subprocess.run([HREC, "run", "-q", "--journal", str(journal), "--policy", str(policy), "--identity-token",
+                             str(tokens["alice"]), "--", sys.executable, str(AGENTS / "flood_approvals_agent.py"), "40"],
+                            env=hrec_env, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [l for l in lines if l.startswith("HELD ")] == [f"HELD {i}" for i in range(32)], result.stdout
+    refused = [l for l in lines if l.startswith("FORBIDDEN ")]
+    assert len(refused) == 8 and all("32 requests of alice@example.com are already awaiting approval" in l for l in refused)
+    events = hrec_journal.json_records(hrec_journal.read(journal), "event")
+    assert len([e for e in events if e["type"] == "approval.requested"]) == 32
+    quota = [e for e in events if e["type"] == "gate.response" and e["status"] == 403 and "awaiting approval" in (e.get("reason") or "")]
+    assert len(quota) == 8 and all('"quotaExceeded"' in e["responseBody"] for e in quota)
