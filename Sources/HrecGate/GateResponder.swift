@@ -95,7 +95,7 @@ public struct GateResponder: HTTPResponder {
     private func handleAPI(_ request: Request, context: GateRequestContext, session: GateSession?, sink: (any RecordSink)?,
                            started: UInt64, bodyRecords: inout [JournalEvent]) async throws -> Response {
         let path = request.uri.path
-        let requestID = UUID().uuidString.lowercased()
+        let requestID = RequestID.make()
         let method = request.method.rawValue
         let clientIP = context.clientIP
         let userAgent = request.headers[.userAgent]

@@ -15,8 +15,8 @@ import Foundation
 /// write back and retries every `retryInterval`; it clears the stall when a write succeeds again.
 public final class JournalAppender: RecordSink, @unchecked Sendable {
     // @unchecked Sendable: every mutable member below is only touched with `condition` locked,
-    // except `writer`, `lastAttempt` and `lastDisplacementCheck`, which only `turn` touches after
-    // init (one thread at a time, as the pool guarantees) and `close`/`abandon` after the last turn.
+    // except `writer` and the `last...` times, which only `turn` touches after init (one thread
+    // at a time, as the pool guarantees) and `close`/`abandon` after the last turn.
     public let clock: SessionClock
     public let url: URL
     /// The journal's session id (from its header).
@@ -35,6 +35,7 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
     private let pool = JournalWriterPool.shared
     private var lastAttempt: UInt64 = 0
     private var lastDisplacementCheck: UInt64 = 0
+    private var lastSpaceCheck: UInt64 = 0
     /// How often a stalled writer tries again, in µs.
     public let retryInterval: UInt64 = 500_000
 
@@ -194,7 +195,12 @@ public final class JournalAppender: RecordSink, @unchecked Sendable {
             do { try writer.syncIfDue() } catch { writeError = error }
         }
         if writeError == nil && !done {
-            do { try writer.reserve() } catch { reserveError = error }
+            // Free space is looked up on every commit (a commit must fail once only the reserve
+            // is left: that space is for the session's last records, not for more gate traffic),
+            // otherwise at most once per flush interval.
+            let checkSpace = inline || !committing.isEmpty || stalled || now &- lastSpaceCheck >= interval
+            if checkSpace { lastSpaceCheck = now }
+            do { try writer.reserve(checkingFreeSpace: checkSpace) } catch { reserveError = error }
             if reserveError != nil { lastAttempt = now }
         }
         condition.lock()

@@ -8,10 +8,12 @@ extension JournalWriter {
     /// Keeps `options.reserveBytes` of disk allocated past the end of the file. Succeeds without
     /// doing anything when the reserve still covers that much, or when the filesystem cannot
     /// preallocate (EOPNOTSUPP): then only write errors tell that the disk is full.
+    /// - Parameter checkingFreeSpace: also look at the filesystem's free space (a syscall; the
+    ///   appender does it at most once per flush interval).
     /// - Throws: `JournalError.io` (ENOSPC, EDQUOT...) when the space cannot be reserved; the
     ///   records already written are intact and the old reserve is kept.
     ///   The filesystem also counts as full when less than the reserve is free beyond it.
-    public func reserve() throws(JournalError) {
+    public func reserve(checkingFreeSpace: Bool = true) throws(JournalError) {
         let wanted = UInt64(options.reserveBytes)
         guard wanted > 0 else { return }
         if reservedUntil < fileOffset &+ wanted / 2 {
@@ -21,6 +23,7 @@ extension JournalWriter {
                 throw .io(path: url.path, operation: "reserve \(wanted) bytes of disk for journal", errno: errno)
             }
         }
+        guard checkingFreeSpace else { return }
         var info = statvfs()
         if fstatvfs(fd.rawValue, &info) == 0, UInt64(info.f_bavail) * UInt64(info.f_frsize) < wanted {
             throw .io(path: url.path, operation: "find \(wanted / 1024) KiB free beside journal", errno: ENOSPC)
