@@ -8,8 +8,6 @@ import HrecJournal
 public struct RecordedResponse {
     /// The gate's id of the call.
     public let requestID: String
-    /// The bytes the journal holds, in order.
-    public private(set) var body: [UInt8] = []
     /// `responseBytes`: the size of the body the agent received.
     public private(set) var responseBytes: Int?
     /// `responseSHA256`, present when body records follow or a journal cap cut the body.
@@ -17,8 +15,10 @@ public struct RecordedResponse {
     /// `responseJournalCap`, present when it cut the body.
     public private(set) var cap: Int?
     private var inline: [UInt8] = []
+    private var records: [(offset: Int, bytes: [UInt8])] = []
+    private var recordsBeforeResponse = 0
     private var expectedChunks = 0
-    private var chunks = 0
+    private var streamed = false
     private var problem: String?
 
     public init(requestID: String) { self.requestID = requestID }
@@ -29,27 +29,22 @@ public struct RecordedResponse {
               let object = event.object, object["requestID"] as? String == requestID else { return }
         if event.type == "gate.response" {
             inline = Array((object["responseBody"] as? String ?? "").utf8)
-            body = inline
             responseBytes = object["responseBytes"] as? Int
             expectedChunks = object["responseBodyChunks"] as? Int ?? 0
             sha256 = object["responseSHA256"] as? String
             cap = object["responseJournalCap"] as? Int
+            streamed = object["responseStreamed"] as? Bool ?? false
         } else if event.type == "gate.response.body" {
-            guard responseBytes != nil else { problem = "a body record comes before its gate.response"; return }
-            guard let offset = object["offset"] as? Int, offset <= inline.count || chunks > 0 else {
-                problem = "body record \(chunks) has no usable offset"
-                return
-            }
-            if chunks == 0 { body = Array(inline.prefix(offset)) }
-            guard offset == body.count else { problem = "body record \(chunks) starts at byte \(offset), after \(body.count)"; return }
+            // A streamed answer's records come before its gate.response; any other's after it.
+            if responseBytes == nil { recordsBeforeResponse += 1 }
+            guard let offset = object["offset"] as? Int else { problem = "body record \(records.count) has no offset"; return }
             if let text = object["text"] as? String {
-                body += Array(text.utf8)
+                records.append((offset, Array(text.utf8)))
             } else if let encoded = object["base64"] as? String, let data = Data(base64Encoded: encoded) {
-                body += Array(data)
+                records.append((offset, Array(data)))
             } else {
-                problem = "body record \(chunks) holds neither text nor base64"
+                problem = "body record \(records.count) holds neither text nor base64"
             }
-            chunks += 1
         }
     }
 
@@ -58,9 +53,21 @@ public struct RecordedResponse {
     ///   records are missing or out of order.
     public func finished() throws(ExportError) -> [UInt8] {
         guard responseBytes != nil else { throw .invalidArgument("the journal has no gate.response for request \(requestID)") }
+        var problem = problem
+        if !streamed && recordsBeforeResponse > 0 { problem = problem ?? "a body record comes before its gate.response" }
+        // Streamed: the records hold the body from offset 0. Otherwise the inline text up to the
+        // first record's offset, then the records.
+        var body = streamed ? [] : Array(inline.prefix(records.first?.offset ?? inline.count))
+        for (index, record) in records.enumerated() where problem == nil {
+            guard record.offset == body.count else {
+                problem = "body record \(index) starts at byte \(record.offset), after \(body.count)"
+                break
+            }
+            body += record.bytes
+        }
         if let problem { throw .invalidArgument("the response body of request \(requestID) cannot be rebuilt: \(problem)") }
-        guard chunks == expectedChunks else {
-            throw .invalidArgument("the response body of request \(requestID) is incomplete: \(chunks) of \(expectedChunks) body records"
+        guard records.count == expectedChunks else {
+            throw .invalidArgument("the response body of request \(requestID) is incomplete: \(records.count) of \(expectedChunks) body records"
                                    + (sha256.map { "; the body returned had SHA-256 \($0)" } ?? ""))
         }
         if cap == nil, let sha256, Hex.encode(Array(SHA256.hash(data: body))) != sha256 {

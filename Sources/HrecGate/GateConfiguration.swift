@@ -93,17 +93,21 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
     public struct LimitSettings: Sendable, Equatable, Decodable {
         /// `memory_budget`: request and upstream response bodies held at once by all calls.
         public var memoryBudget: String?
-        /// `max_response`: the largest upstream response body the gate takes in.
+        /// `max_response`: the largest upstream response body the gate takes in whole.
         public var maxResponse: String?
+        /// `stream_above`: result pages longer than this are streamed row by row.
+        public var streamAbove: String?
 
-        public init(memoryBudget: String? = nil, maxResponse: String? = nil) {
+        public init(memoryBudget: String? = nil, maxResponse: String? = nil, streamAbove: String? = nil) {
             self.memoryBudget = memoryBudget
             self.maxResponse = maxResponse
+            self.streamAbove = streamAbove
         }
 
         enum CodingKeys: String, CodingKey {
             case memoryBudget = "memory_budget"
             case maxResponse = "max_response"
+            case streamAbove = "stream_above"
         }
     }
 
@@ -165,6 +169,7 @@ public struct GateConfiguration: Sendable, Equatable, Decodable {
         }
         if let budget = try bytes(self.limits?.memoryBudget, "memory_budget") { limits.memoryBudgetBytes = budget }
         if let largest = try bytes(self.limits?.maxResponse, "max_response") { limits.maxResponseBytes = largest }
+        if let above = try bytes(self.limits?.streamAbove, "stream_above") { limits.streamAboveBytes = above }
         return limits
     }
 

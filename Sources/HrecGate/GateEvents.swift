@@ -78,6 +78,9 @@ public enum GateEvents {
         public var responseBodyCap: Int
         /// How many `gate.response.body` records follow with the rest of the body (nil: none).
         public var responseBodyChunks: Int? = nil
+        /// A result page forwarded as its rows arrived: its `gate.response.body` records come
+        /// before this event and hold the whole body from offset 0.
+        public var responseStreamed: Bool? = nil
         /// The journal's cap on a body, present when it cut this one.
         public var responseJournalCap: Int? = nil
         /// Lower-case hex SHA-256 of the whole body, present when body records follow or the

@@ -199,8 +199,9 @@ public struct GateResponder: HTTPResponder {
         do {
             if let authorization = try await authorizer.header() { headers.append(authorization) }
             let hasBody = request.method == .post || request.method == .patch || request.method == .put
+            let streamAbove = Self.streamedEndpoints.contains(endpoint.name) ? budget.limits.streamAboveBytes : nil
             response = try await upstream.send(method: request.method.rawValue, pathAndQuery: pathAndQuery, headers: headers,
-                                               body: hasBody ? body : nil, budget: budget)
+                                               body: hasBody ? body : nil, budget: budget, streamAbove: streamAbove)
         } catch let GateError.responseRefused(tooLarge, reason) {
             logger.error("upstream response dropped", metadata: ["reason": "\(reason)", "endpoint": "\(endpoint.name)"])
             let error = tooLarge
@@ -211,7 +212,11 @@ public struct GateResponder: HTTPResponder {
             logger.error("upstream failed", metadata: ["error": "\(error)", "endpoint": "\(endpoint.name)"])
             return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(error)", sink: sink, started: started)
         }
-        let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
+        let selected = request.uri.queryParameters.get("selectedFields").map { $0.split(separator: ",").map(String.init) }
+        if let rest = response.rest {
+            return await forwardStreamed(head: response, rest: rest, call: call, selected: selected, requestID: requestID, sink: sink,
+                                         started: started, upstreamStarted: upstreamStarted, bodyRecords: &bodyRecords)
+        }
         if endpoint.name == "jobs.upload", let location = response.location {
             // A resumable upload's session URL is the gate's own: the data must come through it.
             guard let own = resumableLocation(location, request: request, call: call) else {
@@ -221,7 +226,15 @@ public struct GateResponder: HTTPResponder {
             }
             response.location = own
         }
-        let selected = request.uri.queryParameters.get("selectedFields").map { $0.split(separator: ",").map(String.init) }
+        return await answerWhole(response, call: call, selected: selected, requestID: requestID, sink: sink, started: started,
+                                 upstreamLatency: SessionClock.monotonicMicros() - upstreamStarted, bodyRecords: &bodyRecords)
+    }
+
+    /// Masks, summarises and records a response held whole, and answers with it.
+    func answerWhole(_ response: UpstreamResponse, call: GateCall, selected: [String]?, requestID: String, sink: (any RecordSink)?,
+                     started: UInt64, upstreamLatency: UInt64, bodyRecords: inout [JournalEvent]) async -> Response {
+        var response = response
+        let endpoint = call.endpoint
         let responder = self
         let scan = try? ResponseScan(body: response.body)
         let answered = AnsweredCall(call: call, status: response.status, body: response.body, selectedFields: selected, tableSchema: {

@@ -9,6 +9,24 @@ extension PolicyGate {
     /// Masking runs per request, in parallel (the table schema cache and the forwarded jobs
     /// have locks of their own).
     public func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter {
+        switch await rowMasking(answered) {
+        case .pass:
+            return .pass
+        case let .refuse(reason):
+            return .refuse(reason)
+        case let .mask(masker, schema, tables, rows):
+            do {
+                let (body, report) = try masker.mask(answered.body, rows: rows, schema: schema)
+                return .masked(body, report: ["tables": tables.joined(separator: ",")], columns: report.columnSummaries, rows: report.rows)
+            } catch {
+                return .refuse("\(error)")
+            }
+        }
+    }
+
+    /// How the rows of this response are to be masked, decided from everything but the rows
+    /// (so a streamed response is decided from its part before the rows, with `rows` empty).
+    public func rowMasking(_ answered: AnsweredCall) async -> RowMasking {
         let masking = policy.masking
         let endpoint = answered.call.endpoint
         guard !masking.isEmpty, answered.status == 200,
@@ -59,14 +77,7 @@ extension PolicyGate {
                            + "cannot be masked (select it as \(hidden), or leave it out)")
         }
         let plan = MaskingPlan(policy: masking, schema: schema, tables: tables)
-        let masker = RowMasker(plan: plan, values: MaskedValue(hmacKey: hmacKey))
-        do {
-            let (body, report) = try masker.mask(answered.body, rows: rows, schema: schema)
-            let columns = report.columns.map { ["column": $0.column, "style": $0.style, "source": $0.source, "values": String($0.values)] }
-            return .masked(body, report: ["tables": tables.joined(separator: ",")], columns: columns, rows: report.rows)
-        } catch {
-            return .refuse("\(error)")
-        }
+        return .mask(RowMasker(plan: plan, values: MaskedValue(hmacKey: hmacKey)), schema: schema, tables: tables, rows: rows)
     }
 
     /// A masked column the SQL names (in any expression, alias or filter) that the result does

@@ -14,6 +14,9 @@ public struct RequestLimits: Sendable {
     /// BigQuery's largest page is 20 MB (jobs.getQueryResults), up to 100 MB when a single row
     /// is that large (tabledata.list).
     public var maxResponseBytes = 128 << 20
+    /// A result page (jobs.query, getQueryResults, tabledata.list) longer than this is not held
+    /// whole: its rows are masked, recorded and forwarded as they arrive.
+    public var streamAboveBytes = 1 << 20
 
     public init() {}
 }

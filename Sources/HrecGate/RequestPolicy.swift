@@ -60,6 +60,8 @@ public protocol RequestPolicy: Sendable {
     func jobForwarded(_ job: String) async
     /// Masks (or refuses) an upstream answer before anyone sees it.
     func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter
+    /// How the rows of an upstream answer are masked, decided from everything but its rows.
+    func rowMasking(_ answered: AnsweredCall) async -> RowMasking
 }
 
 /// What to do with an upstream answer before the agent (and the journal) sees it.
@@ -68,6 +70,16 @@ public enum ResponseFilter: Sendable {
     /// Send these bytes instead; `report` says which columns were masked, how, how many values.
     case masked([UInt8], report: [String: String], columns: [[String: String]], rows: Int)
     /// Masking could not be applied: refuse the response rather than pass it raw.
+    case refuse(String)
+}
+
+/// How the rows of a response are masked (`RequestPolicy.rowMasking`).
+public enum RowMasking: Sendable {
+    /// Nothing to mask.
+    case pass
+    /// Mask the rows (at `rows` in the body) with `masker`.
+    case mask(RowMasker, schema: [SchemaField], tables: [String], rows: Range<Int>)
+    /// The rows cannot be masked: refuse the response rather than pass it raw.
     case refuse(String)
 }
 
@@ -87,6 +99,7 @@ public struct AnsweredCall: Sendable {
 extension RequestPolicy {
     public func jobForwarded(_: String) async {}
     public func filterResponse(_: AnsweredCall) async -> ResponseFilter { .pass }
+    public func rowMasking(_: AnsweredCall) async -> RowMasking { .pass }
 }
 
 /// Forwards every supported call (identity is still required).

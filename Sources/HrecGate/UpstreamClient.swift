@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Synchronization
 
 /// An HTTP response from the upstream BigQuery (or emulator).
 public struct UpstreamResponse: Sendable {
@@ -12,6 +13,9 @@ public struct UpstreamResponse: Sendable {
     public var range: String?
     /// What the body holds of the gate's memory budget, given back with the last copy.
     var lease: BudgetLease? = nil
+    /// When the body was longer than `streamAbove`: `body` is its head and the rest comes
+    /// through this stream.
+    var rest: ResponseStream? = nil
 }
 
 /// Talks to the upstream over libcurl. Each worker thread keeps its own easy handle, so
@@ -19,6 +23,8 @@ public struct UpstreamResponse: Sendable {
 public final class UpstreamClient: Sendable {
     public let baseURL: String
     let workers: UpstreamWorkerPool
+    /// Streamed transfers that may start now (half the workers).
+    let streamSlots: Mutex<Int>
     let timeoutMillis: Int
     let connectTimeoutMillis: Int
 
@@ -28,6 +34,7 @@ public final class UpstreamClient: Sendable {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.workers = UpstreamWorkerPool(count: workers)
+        streamSlots = Mutex(max(1, workers / 2))
         self.timeoutMillis = timeoutMillis
         self.connectTimeoutMillis = connectTimeoutMillis
     }
@@ -36,19 +43,41 @@ public final class UpstreamClient: Sendable {
     /// is taken from it as it arrives (and given back when the response is let go).
     /// - Throws: `GateError.upstream` when the upstream cannot be reached or times out;
     ///   `GateError.responseRefused` when the body passes the budget's limits.
+    /// With `streamAbove`, a body longer than that many bytes is not held whole: the response
+    /// comes back with its head as `body` once that much has arrived, and the rest in `rest`.
     public func send(method: String, pathAndQuery: String, headers: [String], body: [UInt8]?,
-                     budget: RequestBudget? = nil) async throws -> UpstreamResponse {
+                     budget: RequestBudget? = nil, streamAbove: Int? = nil) async throws -> UpstreamResponse {
         let url = baseURL + pathAndQuery
         let timeout = timeoutMillis, connectTimeout = connectTimeoutMillis
-        return try await workers.run { handle in
-            try Self.perform(handle: handle, method: method, url: url, headers: headers, body: body,
-                             timeout: timeout, connectTimeout: connectTimeout, budget: budget)
+        // At most half the workers stream at once (a streamed transfer holds its worker as long
+        // as the client reads), so clients that read slowly cannot hold every upstream call.
+        guard let streamAbove, streamSlots.withLock({ slots in slots > 0 ? { slots -= 1; return true }() : false }) else {
+            return try await workers.run { handle in
+                try Self.perform(handle: handle, method: method, url: url, headers: headers, body: body,
+                                 timeout: timeout, connectTimeout: connectTimeout, budget: budget, stream: nil)
+            }
+        }
+        let stream = ResponseStream(streamAbove: streamAbove)
+        workers.submit { [self] handle in
+            stream.end(Result {
+                try Self.perform(handle: handle, method: method, url: url, headers: headers, body: body,
+                                 timeout: timeout, connectTimeout: connectTimeout, budget: budget, stream: stream)
+            })
+            streamSlots.withLock { $0 += 1 }
+        }
+        switch await stream.waitForStart() {
+        case .whole:
+            return try stream.finished()!
+        case .streaming:
+            var response = UpstreamResponse(status: stream.status, contentType: stream.contentType, body: stream.takeHead())
+            response.rest = stream
+            return response
         }
     }
 
     private static func perform(handle: UnsafeMutableRawPointer, method: String, url: String, headers: [String], body: [UInt8]?,
-                                timeout: Int, connectTimeout: Int, budget: RequestBudget?) throws -> UpstreamResponse {
-        let collector = ResponseCollector(budget: budget)
+                                timeout: Int, connectTimeout: Int, budget: RequestBudget?, stream: ResponseStream?) throws -> UpstreamResponse {
+        let collector = ResponseCollector(budget: budget, stream: stream)
         let context = Unmanaged.passUnretained(collector).toOpaque()
         var status = 0
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -85,9 +114,16 @@ final class ResponseCollector {
     private var reserved = 0
     /// Why the body was dropped (the transfer is then aborted).
     private var refusal: GateError?
+    /// Where the body goes instead of `body`, when it may be streamed.
+    let stream: ResponseStream?
+    /// The status line's code, as header lines arrive.
+    private var status = 0
+    /// Body bytes received so far.
+    private var received = 0
 
-    init(budget: RequestBudget? = nil) {
+    init(budget: RequestBudget? = nil, stream: ResponseStream? = nil) {
         self.budget = budget
+        self.stream = stream
     }
 
     deinit {
@@ -97,16 +133,25 @@ final class ResponseCollector {
     static let bodySink: hrec_curl_sink = { data, size, count, context in
         let collector = Unmanaged<ResponseCollector>.fromOpaque(context!).takeUnretainedValue()
         let length = size * count
-        guard collector.take(length) else { return 0 }  // 0 < length: curl aborts the transfer
-        if let data { collector.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length)) }
+        guard let data else { return length }
+        let bytes = UnsafeRawBufferPointer(start: data, count: length)
+        let before = collector.received
+        collector.received += length
+        if let stream = collector.stream {
+            // The head is held (and taken from the budget, within max_response); pieces past it
+            // wait in the stream's bounded buffer until the gate has recorded and forwarded them.
+            if before <= stream.streamAbove { guard collector.take(upTo: collector.received) else { return 0 } }
+            return stream.put(bytes, status: collector.status, contentType: collector.contentType) ? length : 0
+        }
+        guard collector.take(upTo: collector.received) else { return 0 }  // 0 < length: curl aborts the transfer
+        collector.body.append(contentsOf: bytes)
         return length
     }
 
-    /// Takes room for `length` more bytes from the budget, at least a MiB at a time; false
+    /// Takes room for a body of `needed` bytes from the budget, at least a MiB at a time; false
     /// (and the refusal noted) when the body would pass the largest response or the budget.
-    private func take(_ length: Int) -> Bool {
+    private func take(upTo needed: Int) -> Bool {
         guard let budget else { return true }
-        let needed = body.count + length
         if needed > budget.limits.maxResponseBytes {
             refusal = .responseRefused(tooLarge: true, "the upstream's response is larger than the \(budget.limits.maxResponseBytes) bytes the gate takes in")
             return false
@@ -128,6 +173,9 @@ final class ResponseCollector {
         let length = size * count
         guard let data else { return length }
         let line = UnsafeRawBufferPointer(start: data, count: length)
+        if line.starts(with: "HTTP/".utf8), let code = line.split(separator: UInt8(ascii: " ")).dropFirst().first {
+            collector.status = Int(String(decoding: code, as: UTF8.self)) ?? 0  // the last status line wins (after 100)
+        }
         func value(of name: StaticString) -> String? {
             let name = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             guard line.count > name.count, line[name.count] == UInt8(ascii: ":"),
@@ -181,6 +229,14 @@ final class UpstreamWorkerPool: @unchecked Sendable {
             thread.name = "hrec-upstream-\(index)"
             thread.start()
         }
+    }
+
+    /// Queues `work` for a worker without waiting for it.
+    func submit(_ work: @escaping @Sendable (UnsafeMutableRawPointer) -> Void) {
+        condition.lock()
+        jobs.append(work)
+        condition.signal()
+        condition.unlock()
     }
 
     func run<T: Sendable>(_ work: @escaping @Sendable (UnsafeMutableRawPointer) throws -> T) async throws -> T {

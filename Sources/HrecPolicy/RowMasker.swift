@@ -12,12 +12,32 @@ public struct MaskingReport: Sendable, Equatable, Codable {
     public var rows = 0
     public var columns: [Column] = []
 
-    mutating func count(_ column: String, style: MaskingStyle, source: String) {
+    public init() {}
+
+    mutating func count(_ column: String, style: MaskingStyle, source: String, values: Int = 1) {
         if let index = columns.firstIndex(where: { $0.column == column && $0.source == source }) {
-            columns[index].values += 1
+            columns[index].values += values
         } else {
-            columns.append(Column(column: column, style: style.rawValue, source: source, values: 1))
+            columns.append(Column(column: column, style: style.rawValue, source: source, values: values))
         }
+    }
+
+    /// Adds what another part of the same body's masking counted (a streamed body is masked
+    /// a run of rows at a time).
+    public mutating func merge(_ other: MaskingReport) {
+        rows += other.rows
+        for column in other.columns {
+            if let index = columns.firstIndex(where: { $0.column == column.column && $0.source == column.source }) {
+                columns[index].values += column.values
+            } else {
+                columns.append(column)
+            }
+        }
+    }
+
+    /// The columns as `masking.applied` records them.
+    public var columnSummaries: [[String: String]] {
+        columns.map { ["column": $0.column, "style": $0.style, "source": $0.source, "values": String($0.values)] }
     }
 }
 

@@ -1,0 +1,96 @@
+"""Issue 18: a result page longer than `limits: stream_above` is masked, recorded and forwarded
+as its rows arrive, not held whole. Through `hrec run` with the official client against
+bqemulator: the agent gets exactly the bytes `hrec cat --response` rebuilds, masked; each piece
+was in the journal before the agent had it (the body records come before the totals); the
+masking decision is made before a byte goes out."""
+import hashlib
+import json
+import subprocess
+import sys
+
+import hrec_journal
+from conftest import HREC, ROOT, hrec
+
+AGENT = ROOT / "Tests" / "EndToEnd" / "agents" / "full_response_agent.py"
+RAW = ["user1@big.example.com", "user4999@big.example.com", "user5000@big.example.com"]
+
+
+def write_policy(tmp_path, emulator, masking=True, stream_above="64KiB"):
+    (tmp_path / "masking.key").write_text("0123456789abcdef0123456789abcdef\n")
+    masked = f"""masking:
+  key_file: {tmp_path / 'masking.key'}
+  columns:
+    - column: email
+      style: email_mask
+""" if masking else ""
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"version: 1\ndefault: allow\n{masked}identity:\n  dev: true\nupstream:\n  url: {emulator.url}\n"
+                      f"  project: test-proj\nlimits:\n  stream_above: {stream_above}\n")
+    return policy
+
+
+def run(tmp_path, hrec_env, emulator, masking=True, agent=AGENT, stream_above="64KiB"):
+    journal = tmp_path / "streamed.hrec"
+    policy = write_policy(tmp_path, emulator, masking, stream_above)
+    result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
+                  env=hrec_env, timeout=180)
+    return journal, result.returncode, result.stdout.decode(), result.stderr.decode()
+
+
+def largest_body(out):
+    bodies = [line.split() for line in out.splitlines() if line.startswith("BODY ")]
+    return max(bodies, key=lambda b: int(b[4]))
+
+
+def test_a_large_masked_page_is_streamed_and_recorded_piece_by_piece(tmp_path, hrec_env, emulator):
+    journal, status, out, err = run(tmp_path, hrec_env, emulator)
+    assert status == 0, out + err
+    assert "ROWS 5000 XXXXX@big.example.com XXXXX@big.example.com" in out, out
+    _, _, _, encoding, length, digest = largest_body(out)
+    assert encoding == "identity" and int(length) > 300_000
+    records = hrec_journal.read(journal).records
+    events = [(i, json.loads(p)) for i, (k, _, p) in enumerate(records) if k == "event"]
+    [(at, response)] = [(i, e) for i, e in events if e["type"] == "gate.response" and e["responseBytes"] == int(length)]
+    assert response["responseStreamed"] is True and response["responseSHA256"] == digest and response["decision"] == "allow"
+    assert response["rows"] == 5000 and response["totalRows"] == "5000" and response["job"]
+    pieces = [(i, e) for i, e in events if e["type"] == "gate.response.body" and e["requestID"] == response["requestID"]]
+    assert len(pieces) == response["responseBodyChunks"] >= 2
+    assert all(i < at for i, _ in pieces)  # every piece was recorded before the totals (and before the agent had it)
+    assert [e["offset"] for _, e in pieces][0] == 0
+    [masked] = [e for _, e in events if e["type"] == "masking.applied" and e["requestID"] == response["requestID"]]
+    assert masked["rows"] == 5000 and masked["columns"][0]["column"] == "email" and masked["columns"][0]["values"] == "5000"
+    body = subprocess.run([HREC, "cat", "--response", response["requestID"], str(journal)], env=hrec_env, capture_output=True, timeout=60)
+    assert body.returncode == 0, body.stderr.decode()
+    assert len(body.stdout) == int(length) and hashlib.sha256(body.stdout).hexdigest() == digest
+    content = subprocess.run(["zstd", "-dqc", str(journal)], capture_output=True).stdout
+    assert not any(value.encode() in content for value in RAW)
+    assert hrec("verify", str(journal), env=hrec_env).returncode == 0
+
+
+def test_an_unmasked_page_streams_byte_for_byte(tmp_path, hrec_env, emulator):
+    journal, status, out, err = run(tmp_path, hrec_env, emulator, masking=False)
+    assert status == 0, out + err
+    assert "ROWS 5000 user1@big.example.com user5000@big.example.com" in out, out
+    _, _, _, _, length, digest = largest_body(out)
+    events = hrec_journal.json_records(hrec_journal.read(journal), "event")
+    [response] = [e for e in events if e["type"] == "gate.response" and e["responseBytes"] == int(length)]
+    assert response["responseStreamed"] is True and response["responseSHA256"] == digest
+    body = subprocess.run([HREC, "cat", "--response", response["requestID"], str(journal)], env=hrec_env, capture_output=True, timeout=60)
+    assert hashlib.sha256(body.stdout).hexdigest() == digest
+
+
+def test_a_page_that_cannot_be_masked_is_refused_before_a_byte_goes_out(tmp_path, hrec_env, emulator):
+    """The masked column renamed: the decision comes from the part before the rows."""
+    agent = tmp_path / "renamed.py"
+    agent.write_text("""from google.api_core import exceptions
+from google.cloud import bigquery
+try:
+    rows = list(bigquery.Client().query("SELECT id, email AS contact FROM shop.big WHERE id <= 5000").result())
+    print("ROWS", len(rows), rows[0]["contact"], flush=True)
+except exceptions.GoogleAPICallError as error:
+    print("REFUSED", error.message, flush=True)
+""")
+    journal, _, out, err = run(tmp_path, hrec_env, emulator, agent=agent, stream_above="16KiB")
+    assert "REFUSED" in out and "could not mask this response" in out and "ROWS" not in out, out + err
+    content = subprocess.run(["zstd", "-dqc", str(journal)], capture_output=True).stdout
+    assert b"user4999@big.example.com" not in content
