@@ -21,7 +21,7 @@ extension GateResponder {
     static let streamedEndpoints: Set<String> = ["jobs.query", "jobs.getQueryResults", "tabledata.list"]
 
     /// Bytes gathered into one piece (one journal record, one commit, one write) at least.
-    static let streamPieceBytes = 256 << 10
+    static let streamPieceBytes = 1 << 20
 
     func forwardStreamed(head: UpstreamResponse, rest: ResponseStream, call: GateCall, selected: [String]?, requestID: String,
                          sink: (any RecordSink)?, started: UInt64, upstreamStarted: UInt64,
