@@ -359,8 +359,7 @@ public struct GateResponder: HTTPResponder {
     private func bearerToken(_ request: Request) -> String? {
         guard let header = request.headers[.authorization]?.utf8, header.count > 7,
               header.prefix(7).elementsEqual("bearer ".utf8, by: { ASCII.lowercased($0) == $1 }) else { return nil }
-        let token = header.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        return String(Substring(token)).trimmingCharacters(in: .whitespaces)
+        return String(Substring(header.dropFirst(7))).trimmingCharacters(in: .whitespaces)
     }
 
     /// Appends an event for the call `requestID`; false when it could not be encoded (a

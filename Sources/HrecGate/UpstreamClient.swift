@@ -51,7 +51,12 @@ public final class UpstreamClient: Sendable {
         let timeout = timeoutMillis, connectTimeout = connectTimeoutMillis
         // At most half the workers stream at once (a streamed transfer holds its worker as long
         // as the client reads), so clients that read slowly cannot hold every upstream call.
-        guard let streamAbove, streamSlots.withLock({ slots in slots > 0 ? { slots -= 1; return true }() : false }) else {
+        let slot = streamAbove != nil && streamSlots.withLock { slots in
+            guard slots > 0 else { return false }
+            slots -= 1
+            return true
+        }
+        guard let streamAbove, slot else {
             return try await workers.run { handle in
                 try Self.perform(handle: handle, method: method, url: url, headers: headers, body: body,
                                  timeout: timeout, connectTimeout: connectTimeout, budget: budget, stream: nil)
