@@ -200,6 +200,10 @@ struct StreamedAnswer: Sendable {
                 progress.rows += count
             case let .rest(bytes):
                 tail += bytes
+                // What follows the rows is a few members; it is held until the totals are recorded.
+                if tail.count > RowStreamSplitter.defaultMaxPending {
+                    throw GateError.upstream("more than \(RowStreamSplitter.defaultMaxPending) bytes follow the rows")
+                }
             }
         }
     }

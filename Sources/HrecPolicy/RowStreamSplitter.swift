@@ -39,8 +39,11 @@ public struct RowStreamSplitter: Sendable {
     private var rowsInRun = 0
     /// Bytes held while looking for a boundary before giving up.
     public let maxPending: Int
+    /// 128 MiB, as much as the gate takes in whole by default: BigQuery's largest single row
+    /// is 100 MB (tabledata.list).
+    public static let defaultMaxPending = 128 << 20
 
-    public init(maxPending: Int = 64 << 20) {
+    public init(maxPending: Int = defaultMaxPending) {
         self.maxPending = maxPending
     }
 
