@@ -43,8 +43,8 @@ extension GateResponder {
             return answer(error: .accessDenied("hrec could not mask this response, so it is withheld: \(error)"), requestID: requestID,
                           reason: "\(error)", sink: sink, started: started)
         }
-        guard splitter.foundRows, case let .prefix(prefix)? = pieces.first else {
-            // No rows to stream (an error, or no `rows` array): held whole, within the response limit.
+        guard head.status == 200, splitter.foundRows, case let .prefix(prefix)? = pieces.first else {
+            // No rows to stream (an error status, or no `rows` array): held whole, within the response limit.
             return await answerHeld(received, head: head, rest: rest, call: call, selected: selected, requestID: requestID, sink: sink,
                                     started: started, upstreamLatency: upstreamLatency, bodyRecords: &bodyRecords)
         }

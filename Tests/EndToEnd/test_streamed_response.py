@@ -94,3 +94,57 @@ except exceptions.GoogleAPICallError as error:
     assert "REFUSED" in out and "could not mask this response" in out and "ROWS" not in out, out + err
     content = subprocess.run(["zstd", "-dqc", str(journal)], capture_output=True).stdout
     assert b"user4999@big.example.com" not in content
+
+
+def test_a_large_error_answer_is_passed_whole_with_its_status_never_streamed_as_200(tmp_path, hrec_env):
+    """An upstream error whose body happens to carry a rows array: not a result page."""
+    import http.server
+    import threading
+    from emulator import free_port
+
+    error_body = json.dumps({"error": {"code": 500, "message": "backend"}, "rows": [{"f": [{"v": "x" * 100}]}] * 2000}).encode()
+
+    class Upstream(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(500)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(error_body)))
+            self.end_headers()
+            self.wfile.write(error_body)
+
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Upstream)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        policy = tmp_path / "policy.yaml"
+        policy.write_text(f"version: 1\ndefault: allow\nidentity:\n  dev: true\nupstream:\n  url: http://127.0.0.1:{port}\n"
+                          "  project: test-proj\nlimits:\n  stream_above: 16KiB\n")
+        agent = tmp_path / "error_agent.py"
+        agent.write_text("""import hashlib, json, os, urllib.error, urllib.parse, urllib.request
+base = os.environ["BIGQUERY_EMULATOR_HOST"]
+form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x",
+                               "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}).encode()
+token = json.load(urllib.request.urlopen(urllib.request.Request(base + "/v1/token", data=form), timeout=30))["access_token"]
+request = urllib.request.Request(base + "/bigquery/v2/projects/test-proj/queries", data=b'{"query":"SELECT 1","useLegacySql":false}',
+                                 headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+try:
+    urllib.request.urlopen(request, timeout=30)
+    print("STATUS 200")
+except urllib.error.HTTPError as error:
+    body = error.read()
+    print("STATUS", error.code, len(body), hashlib.sha256(body).hexdigest())
+""")
+        journal = tmp_path / "error.hrec"
+        result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
+                      env=hrec_env, timeout=120)
+        out = result.stdout.decode()
+        assert f"STATUS 500 {len(error_body)} {hashlib.sha256(error_body).hexdigest()}" in out, out + result.stderr.decode()
+        [response] = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event")
+                      if e["type"] == "gate.response" and e.get("upstreamStatus") == 500]
+        assert response["status"] == 500 and "responseStreamed" not in response and response["responseBytes"] == len(error_body)
+    finally:
+        server.shutdown()
