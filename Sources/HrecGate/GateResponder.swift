@@ -65,7 +65,7 @@ public struct GateResponder: HTTPResponder {
         if path == "/healthz" { return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
         if path.hasPrefix("/hrec/v1/approvals") { return await approvalsAPI(request) }
         var session: GateSession?
-        if let token = bearerToken(request) { session = await sessions.session(for: token) }
+        if let token = Self.bearerToken(request.headers[.authorization]) { session = await sessions.session(for: token) }
         // Fail closed: nothing is answered, let alone forwarded, that cannot be recorded.
         var sink: (any RecordSink)? = session?.sink
         if sink == nil { sink = try? await journals.gateSink() }
@@ -356,10 +356,14 @@ public struct GateResponder: HTTPResponder {
         (try? JSONNode(parsing: body))?["jobReference"]?["jobId"]?.string
     }
 
-    private func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization]?.utf8, header.count > 7,
+    /// The token of an `Authorization: Bearer TOKEN` header (scheme in any case, blanks around
+    /// the token dropped); nil for any other header.
+    static func bearerToken(_ authorization: String?) -> String? {
+        guard let header = authorization?.utf8, header.count > 7,
               header.prefix(7).elementsEqual("bearer ".utf8, by: { ASCII.lowercased($0) == $1 }) else { return nil }
-        return String(Substring(header.dropFirst(7))).trimmingCharacters(in: .whitespaces)
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let token = header.dropFirst(7).drop(while: isBlank)
+        return String(Substring(token.prefix(token.count - token.reversed().prefix(while: isBlank).count)))
     }
 
     /// Appends an event for the call `requestID`; false when it could not be encoded (a
