@@ -148,3 +148,46 @@ except urllib.error.HTTPError as error:
         assert response["status"] == 500 and "responseStreamed" not in response and response["responseBytes"] == len(error_body)
     finally:
         server.shutdown()
+
+
+AGENT_HANGS_UP = r'''
+import hashlib, http.client, json, os, sys, urllib.parse, urllib.request
+base = os.environ["BIGQUERY_EMULATOR_HOST"]
+form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x",
+                               "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}).encode()
+token = json.load(urllib.request.urlopen(urllib.request.Request(base + "/v1/token", data=form), timeout=30))["access_token"]
+host, port = urllib.parse.urlparse(base).hostname, urllib.parse.urlparse(base).port
+def query(sql, rows):
+    connection = http.client.HTTPConnection(host, port, timeout=120)
+    connection.request("POST", "/bigquery/v2/projects/test-proj/queries", body=json.dumps({"query": sql, "useLegacySql": False,
+                       "maxResults": rows, "timeoutMs": 120000}), headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    return connection, connection.getresponse()
+# Read the first 64 KB of a 10 MB page, then hang up with the rest unread (the kernel resets the connection).
+connection, response = query("SELECT id, name, email FROM shop.hangup WHERE id <= 150000", 150000)
+start = response.read(65536)
+print("READ", response.status, len(start), flush=True)
+connection.sock.close()
+connection.close()
+# The session goes on: the next query is answered whole.
+connection, response = query("SELECT COUNT(*) AS n FROM shop.hangup", 10)
+print("AFTER", response.status, json.loads(response.read())["rows"][0]["f"][0]["v"], flush=True)
+'''
+
+
+def test_an_agent_that_hangs_up_mid_page_is_recorded_as_cut_short(tmp_path, hrec_env, emulator):
+    emulator.query("CREATE OR REPLACE TABLE shop.hangup AS SELECT x AS id, CONCAT('name-', CAST(x AS STRING)) AS name, "
+                   "CONCAT('user', CAST(x AS STRING), '@big.example.com') AS email FROM UNNEST(GENERATE_ARRAY(1, 150000)) AS x")
+    agent = tmp_path / "hangup.py"
+    agent.write_text(AGENT_HANGS_UP)
+    journal, status, out, err = run(tmp_path, hrec_env, emulator, agent=agent, stream_above="1MiB")
+    assert status == 0, out + err
+    assert "READ 200 65536" in out and "AFTER 200 150000" in out, out + err
+    events = hrec_journal.json_records(hrec_journal.read(journal), "event")
+    [cut] = [e for e in events if e["type"] == "gate.response" and e.get("responseStreamed") and e["decision"] == "error"]
+    assert cut["reason"].startswith(f"cut short after {cut['responseBytes']} bytes") and cut["status"] == 200
+    assert 65536 <= cut["responseBytes"] < 10_000_000
+    # What went out before the hang-up is on record, exactly: the records rebuild it and match its digest.
+    body = subprocess.run([HREC, "cat", "--response", cut["requestID"], str(journal)], env=hrec_env, capture_output=True, timeout=60)
+    assert body.returncode == 0, body.stderr.decode()
+    assert len(body.stdout) == cut["responseBytes"] and hashlib.sha256(body.stdout).hexdigest() == cut["responseSHA256"]
+    assert b"XXXXX@big.example.com" in body.stdout and b"user7@big.example.com" not in body.stdout
