@@ -160,9 +160,10 @@ struct StreamedAnswer: Sendable {
             _ = try rest.finished()  // the upstream broke off: throws
             guard !tail.isEmpty else { throw GateError.upstream("the upstream's rows never end") }
             if !outgoing.isEmpty { try await send(outgoing, progress: &progress, writer: &writer) }
-            // The rest is recorded, then the totals, both committed before the rest goes out.
-            record(tail, progress: &progress)
+            // The rest is checked whole (nothing the masker did not see, such as a second rows
+            // array, may follow the rows), recorded, then the totals, all committed before it goes out.
             let scan = try ResponseScan(body: prefix + tail)
+            record(tail, progress: &progress)
             try finish(scan: scan, progress: progress)
             totalsRecorded = true
             try await sink?.commit()

@@ -96,13 +96,12 @@ except exceptions.GoogleAPICallError as error:
     assert b"user4999@big.example.com" not in content
 
 
-def test_a_large_error_answer_is_passed_whole_with_its_status_never_streamed_as_200(tmp_path, hrec_env):
-    """An upstream error whose body happens to carry a rows array: not a result page."""
+def fake_upstream(status, body):
+    """An upstream that answers every POST with `status` and `body`: for answers BigQuery never
+    gives, which the gate must still handle safely."""
     import http.server
     import threading
     from emulator import free_port
-
-    error_body = json.dumps({"error": {"code": 500, "message": "backend"}, "rows": [{"f": [{"v": "x" * 100}]}] * 2000}).encode()
 
     class Upstream(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -110,21 +109,19 @@ def test_a_large_error_answer_is_passed_whole_with_its_status_never_streamed_as_
 
         def do_POST(self):
             self.rfile.read(int(self.headers["Content-Length"]))
-            self.send_response(500)
+            self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(error_body)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(error_body)
+            self.wfile.write(body)
 
     port = free_port()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Upstream)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        policy = tmp_path / "policy.yaml"
-        policy.write_text(f"version: 1\ndefault: allow\nidentity:\n  dev: true\nupstream:\n  url: http://127.0.0.1:{port}\n"
-                          "  project: test-proj\nlimits:\n  stream_above: 16KiB\n")
-        agent = tmp_path / "error_agent.py"
-        agent.write_text("""import hashlib, json, os, urllib.error, urllib.parse, urllib.request
+    return server, port
+
+
+AGENT_RAW_QUERY = """import hashlib, json, os, urllib.error, urllib.parse, urllib.request
 base = os.environ["BIGQUERY_EMULATOR_HOST"]
 form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x",
                                "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}).encode()
@@ -132,12 +129,27 @@ token = json.load(urllib.request.urlopen(urllib.request.Request(base + "/v1/toke
 request = urllib.request.Request(base + "/bigquery/v2/projects/test-proj/queries", data=b'{"query":"SELECT 1","useLegacySql":false}',
                                  headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
 try:
-    urllib.request.urlopen(request, timeout=30)
-    print("STATUS 200")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        body = response.read()
+        print("STATUS 200", len(body), hashlib.sha256(body).hexdigest(), b"raw@secret.example.com" in body)
 except urllib.error.HTTPError as error:
     body = error.read()
     print("STATUS", error.code, len(body), hashlib.sha256(body).hexdigest())
-""")
+except Exception as error:
+    print("BROKEN", type(error).__name__)
+"""
+
+
+def test_a_large_error_answer_is_passed_whole_with_its_status_never_streamed_as_200(tmp_path, hrec_env):
+    """An upstream error whose body happens to carry a rows array: not a result page."""
+    error_body = json.dumps({"error": {"code": 500, "message": "backend"}, "rows": [{"f": [{"v": "x" * 100}]}] * 2000}).encode()
+    server, port = fake_upstream(500, error_body)
+    try:
+        policy = tmp_path / "policy.yaml"
+        policy.write_text(f"version: 1\ndefault: allow\nidentity:\n  dev: true\nupstream:\n  url: http://127.0.0.1:{port}\n"
+                          "  project: test-proj\nlimits:\n  stream_above: 16KiB\n")
+        agent = tmp_path / "error_agent.py"
+        agent.write_text(AGENT_RAW_QUERY)
         journal = tmp_path / "error.hrec"
         result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
                       env=hrec_env, timeout=120)
@@ -191,3 +203,35 @@ def test_an_agent_that_hangs_up_mid_page_is_recorded_as_cut_short(tmp_path, hrec
     assert body.returncode == 0, body.stderr.decode()
     assert len(body.stdout) == cut["responseBytes"] and hashlib.sha256(body.stdout).hexdigest() == cut["responseSHA256"]
     assert b"XXXXX@big.example.com" in body.stdout and b"user7@big.example.com" not in body.stdout
+
+
+def test_a_second_rows_array_after_the_first_never_goes_out(tmp_path, hrec_env):
+    """Rows the masker never saw (a second top-level rows array, after the masked one) would go
+    out unmasked if the part after the rows were forwarded as it came: it is held until the
+    whole answer is checked, and this one is refused there (the connection cut)."""
+    schema = {"fields": [{"name": "email", "type": "STRING"}]}
+    masked_rows = [{"f": [{"v": f"user{i}@big.example.com"}]} for i in range(2000)]
+    body = json.dumps({"kind": "bigquery#queryResponse", "schema": schema, "jobReference": {"projectId": "test-proj", "jobId": "j1"},
+                       "rows": masked_rows, "totalRows": "2000", "jobComplete": True}).encode()
+    body = body[:-1] + b',"rows":[{"f":[{"v":"raw@secret.example.com"}]}]}'
+    server, port = fake_upstream(200, body)
+    try:
+        (tmp_path / "masking.key").write_text("0123456789abcdef0123456789abcdef\n")
+        policy = tmp_path / "policy.yaml"
+        policy.write_text(f"version: 1\ndefault: allow\nmasking:\n  key_file: {tmp_path / 'masking.key'}\n  columns:\n"
+                          f"    - column: email\n      style: email_mask\nidentity:\n  dev: true\nupstream:\n"
+                          f"  url: http://127.0.0.1:{port}\n  project: test-proj\nlimits:\n  stream_above: 16KiB\n")
+        agent = tmp_path / "agent.py"
+        agent.write_text(AGENT_RAW_QUERY)
+        journal = tmp_path / "second.hrec"
+        result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
+                      env=hrec_env, timeout=120)
+        out = result.stdout.decode()
+        assert "BROKEN" in out and "raw@secret.example.com" not in out and "True" not in out, out + result.stderr.decode()
+        [cut] = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event")
+                 if e["type"] == "gate.response" and e.get("responseStreamed")]
+        assert cut["decision"] == "error" and "appears twice" in cut["reason"], cut
+        content = subprocess.run(["zstd", "-dqc", str(journal)], capture_output=True).stdout
+        assert b"raw@secret.example.com" not in content and b"user7@big.example.com" not in content
+    finally:
+        server.shutdown()
