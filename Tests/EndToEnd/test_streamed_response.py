@@ -15,7 +15,7 @@ AGENT = ROOT / "Tests" / "EndToEnd" / "agents" / "full_response_agent.py"
 RAW = ["user1@big.example.com", "user4999@big.example.com", "user5000@big.example.com"]
 
 
-def write_policy(tmp_path, emulator, masking=True, stream_above="64KiB"):
+def write_policy(tmp_path, url, masking=True, stream_above="64KiB"):
     (tmp_path / "masking.key").write_text("0123456789abcdef0123456789abcdef\n")
     masked = f"""masking:
   key_file: {tmp_path / 'masking.key'}
@@ -24,14 +24,14 @@ def write_policy(tmp_path, emulator, masking=True, stream_above="64KiB"):
       style: email_mask
 """ if masking else ""
     policy = tmp_path / "policy.yaml"
-    policy.write_text(f"version: 1\ndefault: allow\n{masked}identity:\n  dev: true\nupstream:\n  url: {emulator.url}\n"
+    policy.write_text(f"version: 1\ndefault: allow\n{masked}identity:\n  dev: true\nupstream:\n  url: {url}\n"
                       f"  project: test-proj\nlimits:\n  stream_above: {stream_above}\n")
     return policy
 
 
 def run(tmp_path, hrec_env, emulator, masking=True, agent=AGENT, stream_above="64KiB"):
     journal = tmp_path / "streamed.hrec"
-    policy = write_policy(tmp_path, emulator, masking, stream_above)
+    policy = write_policy(tmp_path, emulator.url, masking, stream_above)
     result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
                   env=hrec_env, timeout=180)
     return journal, result.returncode, result.stdout.decode(), result.stderr.decode()
@@ -140,21 +140,24 @@ except Exception as error:
 """
 
 
+def run_raw_agent(tmp_path, hrec_env, port, masking):
+    """Runs AGENT_RAW_QUERY through `hrec run` against the fake upstream on `port`."""
+    policy = write_policy(tmp_path, f"http://127.0.0.1:{port}", masking, stream_above="16KiB")
+    agent = tmp_path / "raw_agent.py"
+    agent.write_text(AGENT_RAW_QUERY)
+    journal = tmp_path / "raw.hrec"
+    result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
+                  env=hrec_env, timeout=120)
+    return journal, result.stdout.decode() + result.stderr.decode()
+
+
 def test_a_large_error_answer_is_passed_whole_with_its_status_never_streamed_as_200(tmp_path, hrec_env):
     """An upstream error whose body happens to carry a rows array: not a result page."""
     error_body = json.dumps({"error": {"code": 500, "message": "backend"}, "rows": [{"f": [{"v": "x" * 100}]}] * 2000}).encode()
     server, port = fake_upstream(500, error_body)
     try:
-        policy = tmp_path / "policy.yaml"
-        policy.write_text(f"version: 1\ndefault: allow\nidentity:\n  dev: true\nupstream:\n  url: http://127.0.0.1:{port}\n"
-                          "  project: test-proj\nlimits:\n  stream_above: 16KiB\n")
-        agent = tmp_path / "error_agent.py"
-        agent.write_text(AGENT_RAW_QUERY)
-        journal = tmp_path / "error.hrec"
-        result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
-                      env=hrec_env, timeout=120)
-        out = result.stdout.decode()
-        assert f"STATUS 500 {len(error_body)} {hashlib.sha256(error_body).hexdigest()}" in out, out + result.stderr.decode()
+        journal, out = run_raw_agent(tmp_path, hrec_env, port, masking=False)
+        assert f"STATUS 500 {len(error_body)} {hashlib.sha256(error_body).hexdigest()}" in out, out
         [response] = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event")
                       if e["type"] == "gate.response" and e.get("upstreamStatus") == 500]
         assert response["status"] == 500 and "responseStreamed" not in response and response["responseBytes"] == len(error_body)
@@ -216,18 +219,8 @@ def test_a_second_rows_array_after_the_first_never_goes_out(tmp_path, hrec_env):
     body = body[:-1] + b',"rows":[{"f":[{"v":"raw@secret.example.com"}]}]}'
     server, port = fake_upstream(200, body)
     try:
-        (tmp_path / "masking.key").write_text("0123456789abcdef0123456789abcdef\n")
-        policy = tmp_path / "policy.yaml"
-        policy.write_text(f"version: 1\ndefault: allow\nmasking:\n  key_file: {tmp_path / 'masking.key'}\n  columns:\n"
-                          f"    - column: email\n      style: email_mask\nidentity:\n  dev: true\nupstream:\n"
-                          f"  url: http://127.0.0.1:{port}\n  project: test-proj\nlimits:\n  stream_above: 16KiB\n")
-        agent = tmp_path / "agent.py"
-        agent.write_text(AGENT_RAW_QUERY)
-        journal = tmp_path / "second.hrec"
-        result = hrec("run", "-q", "--journal", str(journal), "--policy", str(policy), "--", sys.executable, str(agent),
-                      env=hrec_env, timeout=120)
-        out = result.stdout.decode()
-        assert "BROKEN" in out and "raw@secret.example.com" not in out and "True" not in out, out + result.stderr.decode()
+        journal, out = run_raw_agent(tmp_path, hrec_env, port, masking=True)
+        assert "BROKEN" in out and "raw@secret.example.com" not in out and "True" not in out, out
         [cut] = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event")
                  if e["type"] == "gate.response" and e.get("responseStreamed")]
         assert cut["decision"] == "error" and "appears twice" in cut["reason"], cut
