@@ -96,8 +96,7 @@ extension GateResponder {
             if body.count > budget.limits.maxResponseBytes {
                 rest.cancel()
                 let reason = "the upstream's response is larger than the \(budget.limits.maxResponseBytes) bytes the gate takes in"
-                return answer(error: .invalid("hrec cannot take in this response (\(reason)); ask for smaller pages (maxResults)"),
-                              requestID: requestID, reason: reason, sink: sink, started: started)
+                return responseDropped(tooLarge: true, reason: reason, requestID: requestID, sink: sink, started: started)
             }
         }
         do {
@@ -137,7 +136,9 @@ struct StreamedAnswer: Sendable {
         var records = 0
         var rows = 0
         var hasher = SHA256()
+        /// The preview: the first bytes, up to the inline cap, ending at a character boundary.
         var inline: [UInt8] = []
+        var inlineFull = false
         var report = MaskingReport()
     }
 
@@ -219,8 +220,11 @@ struct StreamedAnswer: Sendable {
     /// Appends the `gate.response.body` record of the next `bytes` (within the journal's cap).
     private func record(_ bytes: [UInt8], progress: inout Progress) {
         progress.hasher.update(data: bytes)
-        if progress.inline.count < responder.responseBodyCap {
-            progress.inline += bytes.prefix(responder.responseBodyCap - progress.inline.count)
+        if !progress.inlineFull {
+            let room = responder.responseBodyCap - progress.inline.count
+            let cut = room >= bytes.count ? bytes.count : ResponseRecord.characterBoundary(in: bytes, atOrBefore: room)
+            progress.inline += bytes[..<cut]
+            progress.inlineFull = cut < bytes.count
         }
         let kept = responder.responseJournalCap.map { max(0, min(bytes.count, $0 - progress.offset)) } ?? bytes.count
         if kept > 0 {
@@ -250,14 +254,11 @@ struct StreamedAnswer: Sendable {
 
     /// The `gate.response` of what went out so far.
     private func event(progress: Progress, reason: String?) -> GateEvents.Response {
-        // The inline copy ends at a character boundary (the records hold the body exactly).
-        let cut = (0...3).map { progress.inline.count - $0 }.first { $0 >= 0 && progress.inline[..<$0].withUnsafeBufferPointer {
-            String(validating: $0, as: UTF8.self) != nil } } ?? progress.inline.count
         var event = GateEvents.Response(
             requestID: requestID, decision: reason == nil ? "allow" : "error", reason: reason, status: 200, upstreamStatus: 200,
             job: nil, rows: progress.rows, totalRows: nil, bytesProcessed: nil,
             latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: upstreamLatency,
-            responseBytes: progress.offset, responseBody: String(decoding: progress.inline[..<cut], as: UTF8.self),
+            responseBytes: progress.offset, responseBody: String(decoding: progress.inline, as: UTF8.self),
             responseBodyTruncated: true, responseBodyCap: responder.responseBodyCap)
         event.responseStreamed = true
         event.responseBodyChunks = progress.records

@@ -203,11 +203,7 @@ public struct GateResponder: HTTPResponder {
             response = try await upstream.send(method: request.method.rawValue, pathAndQuery: pathAndQuery, headers: headers,
                                                body: hasBody ? body : nil, budget: budget, streamAbove: streamAbove)
         } catch let GateError.responseRefused(tooLarge, reason) {
-            logger.error("upstream response dropped", metadata: ["reason": "\(reason)", "endpoint": "\(endpoint.name)"])
-            let error = tooLarge
-                ? BigQueryError.invalid("hrec cannot take in this response (\(reason)); ask for smaller pages (maxResults)")
-                : BigQueryError.unavailable("hrec cannot take in this response now (\(reason)); retry shortly")
-            return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
+            return responseDropped(tooLarge: tooLarge, reason: reason, requestID: requestID, sink: sink, started: started)
         } catch {
             logger.error("upstream failed", metadata: ["error": "\(error)", "endpoint": "\(endpoint.name)"])
             return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(error)", sink: sink, started: started)
@@ -228,6 +224,16 @@ public struct GateResponder: HTTPResponder {
         }
         return await answerWhole(response, call: call, selected: selected, requestID: requestID, sink: sink, started: started,
                                  upstreamLatency: SessionClock.monotonicMicros() - upstreamStarted, bodyRecords: &bodyRecords)
+    }
+
+    /// The answer to a call whose upstream response was dropped as it arrived: too large to take
+    /// in (400, asking for smaller pages), or beyond the memory budget (retryable 503).
+    func responseDropped(tooLarge: Bool, reason: String, requestID: String, sink: (any RecordSink)?, started: UInt64) -> Response {
+        logger.error("upstream response dropped", metadata: ["reason": "\(reason)", "request": "\(requestID)"])
+        let error = tooLarge
+            ? BigQueryError.invalid("hrec cannot take in this response (\(reason)); ask for smaller pages (maxResults)")
+            : BigQueryError.unavailable("hrec cannot take in this response now (\(reason)); retry shortly")
+        return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
     }
 
     /// Masks, summarises and records a response held whole, and answers with it.

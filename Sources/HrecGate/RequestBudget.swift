@@ -41,6 +41,20 @@ public final class RequestBudget: Sendable {
         }
     }
 
+    /// Grows what a response body holds (`reserved`) to cover `needed` bytes, a MiB at least at
+    /// a time. Nil when it did; else why not: larger than `maxResponseBytes` (`tooLarge`), or
+    /// beyond what the budget has left. `reserved` is what to give back with `release`.
+    func take(upTo needed: Int, reserved: inout Int) -> GateError? {
+        if needed > limits.maxResponseBytes {
+            return .responseRefused(tooLarge: true, "the upstream's response is larger than the \(limits.maxResponseBytes) bytes the gate takes in")
+        }
+        guard needed > reserved else { return nil }
+        let step = max(needed - reserved, 1 << 20)
+        guard reserve(step) else { return .responseRefused(tooLarge: false, "the gate is at its memory budget for response bodies") }
+        reserved += step
+        return nil
+    }
+
     /// Gives back what `reserve` took.
     public func release(_ bytes: Int) {
         used.withLock { $0 -= bytes }

@@ -40,11 +40,11 @@ public final class UpstreamClient: Sendable {
     }
 
     /// Sends `method pathAndQuery` with `headers` and `body`. With a `budget`, the response body
-    /// is taken from it as it arrives (and given back when the response is let go).
+    /// is taken from it as it arrives (and given back when the response is let go). With
+    /// `streamAbove`, a body longer than that many bytes is not held whole: the response comes
+    /// back with its head as `body` once that much has arrived, and the rest in `rest`.
     /// - Throws: `GateError.upstream` when the upstream cannot be reached or times out;
     ///   `GateError.responseRefused` when the body passes the budget's limits.
-    /// With `streamAbove`, a body longer than that many bytes is not held whole: the response
-    /// comes back with its head as `body` once that much has arrived, and the rest in `rest`.
     public func send(method: String, pathAndQuery: String, headers: [String], body: [UInt8]?,
                      budget: RequestBudget? = nil, streamAbove: Int? = nil) async throws -> UpstreamResponse {
         let url = baseURL + pathAndQuery
@@ -153,22 +153,12 @@ final class ResponseCollector {
         return length
     }
 
-    /// Takes room for a body of `needed` bytes from the budget, at least a MiB at a time; false
-    /// (and the refusal noted) when the body would pass the largest response or the budget.
+    /// Takes room for a body of `needed` bytes from the budget; false (and the refusal noted)
+    /// when the body would pass the largest response or the budget.
     private func take(upTo needed: Int) -> Bool {
         guard let budget else { return true }
-        if needed > budget.limits.maxResponseBytes {
-            refusal = .responseRefused(tooLarge: true, "the upstream's response is larger than the \(budget.limits.maxResponseBytes) bytes the gate takes in")
-            return false
-        }
-        guard needed > reserved else { return true }
-        let step = max(needed - reserved, 1 << 20)
-        guard budget.reserve(step) else {
-            refusal = .responseRefused(tooLarge: false, "the gate is at its memory budget for response bodies")
-            return false
-        }
-        reserved += step
-        return true
+        refusal = budget.take(upTo: needed, reserved: &reserved)
+        return refusal == nil
     }
 
     /// Keeps the three response headers the gate uses; other lines are skipped without
