@@ -10,6 +10,11 @@ public enum GateError: Error, Sendable, CustomStringConvertible {
     /// what the gate's memory budget has left right now.
     case responseRefused(tooLarge: Bool, String)
 
+    /// Whether this is an upstream response the gate dropped (`responseRefused`).
+    var isResponseRefusal: Bool {
+        if case .responseRefused = self { true } else { false }
+    }
+
     public var description: String {
         switch self {
         case let .upstream(message): "upstream: \(message)"

@@ -29,13 +29,18 @@ extension GateResponder {
         let endpoint = call.endpoint
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
         var splitter = RowStreamSplitter()
-        var received = head.body
+        // What is read past the head while looking for the rows is held, so it is taken from the
+        // memory budget like any held body (given back once the rows stream, or with the answer).
+        var received = Held(body: head.body, budget: budget)
         var pieces: [RowStreamSplitter.Piece] = []
         do {
             // Read on until the rows begin (the schema and the job come before them).
             pieces = try splitter.feed(head.body)
             while head.status == 200 && !splitter.foundRows, let piece = await rest.next() {
-                received += piece
+                if let refusal = received.add(piece) {
+                    rest.cancel()
+                    return responseDropped(refusal, requestID: requestID, sink: sink, started: started)
+                }
                 pieces += try splitter.feed(piece)
             }
         } catch {
@@ -44,10 +49,11 @@ extension GateResponder {
                           reason: "\(error)", sink: sink, started: started)
         }
         guard head.status == 200, splitter.foundRows, case let .prefix(prefix)? = pieces.first else {
-            // No rows to stream (an error status, or no `rows` array): held whole, within the response limit.
+            // No rows to stream (an error status, or no `rows` array): held whole, within the budget.
             return await answerHeld(received, head: head, rest: rest, call: call, selected: selected, requestID: requestID, sink: sink,
                                     started: started, upstreamLatency: upstreamLatency, bodyRecords: &bodyRecords)
         }
+        received.release()
         let responder = self
         let skeleton = prefix + Array("]}".utf8)  // the body without its rows: schema, job, totals so far
         let scan: ResponseScan
@@ -85,30 +91,60 @@ extension GateResponder {
         return Response(status: .ok, headers: fields, body: body)
     }
 
-    /// A body that turned out not to stream: collected whole (within `max_response`) and answered
-    /// like any other.
-    private func answerHeld(_ received: [UInt8], head: UpstreamResponse, rest: ResponseStream, call: GateCall, selected: [String]?,
+    /// A body that turned out not to stream: collected whole (within the memory budget) and
+    /// answered like any other.
+    private func answerHeld(_ received: Held, head: UpstreamResponse, rest: ResponseStream, call: GateCall, selected: [String]?,
                             requestID: String, sink: (any RecordSink)?, started: UInt64, upstreamLatency: UInt64,
                             bodyRecords: inout [JournalEvent]) async -> Response {
-        var body = received
+        var received = received
         while let piece = await rest.next() {
-            body += piece
-            if body.count > budget.limits.maxResponseBytes {
+            if let refusal = received.add(piece) {
                 rest.cancel()
-                let reason = "the upstream's response is larger than the \(budget.limits.maxResponseBytes) bytes the gate takes in"
-                return responseDropped(tooLarge: true, reason: reason, requestID: requestID, sink: sink, started: started)
+                return responseDropped(refusal, requestID: requestID, sink: sink, started: started)
             }
         }
         do {
             _ = try rest.finished()
         } catch {
+            received.release()
             return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(error)", sink: sink, started: started)
         }
         var whole = head
-        whole.body = body
+        whole.body = received.body
         whole.rest = nil
+        whole.lease = received.lease()
         return await answerWhole(whole, call: call, selected: selected, requestID: requestID, sink: sink, started: started,
                                  upstreamLatency: upstreamLatency, bodyRecords: &bodyRecords)
+    }
+
+    /// A body being collected past its head, and what it holds of the memory budget.
+    struct Held {
+        private(set) var body: [UInt8]
+        let budget: RequestBudget
+        private var reserved = 0
+
+        init(body: [UInt8], budget: RequestBudget) {
+            self.body = body
+            self.budget = budget
+        }
+
+        /// Adds a piece; the refusal when the body passes `max_response` or the budget (what it
+        /// held is then given back).
+        mutating func add(_ piece: [UInt8]) -> GateError? {
+            body += piece
+            let refusal = budget.take(upTo: body.count, reserved: &reserved)
+            if refusal != nil { release() }
+            return refusal
+        }
+
+        /// Gives back what the body holds.
+        mutating func release() {
+            budget.release(reserved)
+            reserved = 0
+        }
+
+        /// What the body holds, given back with the response's last copy.
+        func lease() -> BudgetLease { BudgetLease(budget: budget, bytes: reserved) }
     }
 }
 

@@ -202,8 +202,8 @@ public struct GateResponder: HTTPResponder {
             let streamAbove = Self.streamedEndpoints.contains(endpoint.name) ? budget.limits.streamAboveBytes : nil
             response = try await upstream.send(method: request.method.rawValue, pathAndQuery: pathAndQuery, headers: headers,
                                                body: hasBody ? body : nil, budget: budget, streamAbove: streamAbove)
-        } catch let GateError.responseRefused(tooLarge, reason) {
-            return responseDropped(tooLarge: tooLarge, reason: reason, requestID: requestID, sink: sink, started: started)
+        } catch let refusal as GateError where refusal.isResponseRefusal {
+            return responseDropped(refusal, requestID: requestID, sink: sink, started: started)
         } catch {
             logger.error("upstream failed", metadata: ["error": "\(error)", "endpoint": "\(endpoint.name)"])
             return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(error)", sink: sink, started: started)
@@ -228,7 +228,10 @@ public struct GateResponder: HTTPResponder {
 
     /// The answer to a call whose upstream response was dropped as it arrived: too large to take
     /// in (400, asking for smaller pages), or beyond the memory budget (retryable 503).
-    func responseDropped(tooLarge: Bool, reason: String, requestID: String, sink: (any RecordSink)?, started: UInt64) -> Response {
+    func responseDropped(_ refusal: GateError, requestID: String, sink: (any RecordSink)?, started: UInt64) -> Response {
+        guard case let .responseRefused(tooLarge, reason) = refusal else {
+            return answer(error: Self.upstreamUnavailable, requestID: requestID, reason: "\(refusal)", sink: sink, started: started)
+        }
         logger.error("upstream response dropped", metadata: ["reason": "\(reason)", "request": "\(requestID)"])
         let error = tooLarge
             ? BigQueryError.invalid("hrec cannot take in this response (\(reason)); ask for smaller pages (maxResults)")

@@ -140,9 +140,10 @@ except Exception as error:
 """
 
 
-def run_raw_agent(tmp_path, hrec_env, port, masking):
+def run_raw_agent(tmp_path, hrec_env, port, masking, limits=""):
     """Runs AGENT_RAW_QUERY through `hrec run` against the fake upstream on `port`."""
     policy = write_policy(tmp_path, f"http://127.0.0.1:{port}", masking, stream_above="16KiB")
+    policy.write_text(policy.read_text() + limits)
     agent = tmp_path / "raw_agent.py"
     agent.write_text(AGENT_RAW_QUERY)
     journal = tmp_path / "raw.hrec"
@@ -226,5 +227,21 @@ def test_a_second_rows_array_after_the_first_never_goes_out(tmp_path, hrec_env):
         assert cut["decision"] == "error" and "appears twice" in cut["reason"], cut
         content = subprocess.run(["zstd", "-dqc", str(journal)], capture_output=True).stdout
         assert b"raw@secret.example.com" not in content and b"user7@big.example.com" not in content
+    finally:
+        server.shutdown()
+
+
+def test_a_large_answer_without_rows_is_held_within_the_memory_budget(tmp_path, hrec_env):
+    """A page that turns out not to stream (no rows array) is collected whole: from the gate's
+    memory budget like any held body, so a small budget refuses it (retryable) instead of
+    holding it anyway."""
+    body = json.dumps({"kind": "bigquery#queryResponse", "notes": ["x" * 1000] * 3000, "jobComplete": True}).encode()
+    server, port = fake_upstream(200, body)
+    try:
+        journal, out = run_raw_agent(tmp_path, hrec_env, port, masking=False, limits="  memory_budget: 2MiB\n")
+        assert "STATUS 503" in out, out
+        [dropped] = [e for e in hrec_journal.json_records(hrec_journal.read(journal), "event")
+                     if e["type"] == "gate.response" and e["status"] == 503]
+        assert "memory budget for response bodies" in dropped["reason"] and "upstreamStatus" not in dropped
     finally:
         server.shutdown()
