@@ -49,7 +49,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "HrecGate", dependencies: [
-            "HrecJournal", "HrecPolicy", "HrecSQL", "CCurl",
+            "HrecJournal", "HrecPolicy", "HrecSQL", "CCurl", "CPosix",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

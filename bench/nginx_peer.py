@@ -1,6 +1,7 @@
 """nginx (Debian's nginx-light) as the benchmarks' reference peer: a plain reverse proxy in front
 of an upstream, and a canned upstream answering every request with one recorded body in ~0.1 ms.
 One unprivileged nginx process, all files in a private work directory."""
+import os
 import pathlib
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ def _wait(port):
 class NginxPeer:
     """`servers`: list of (port, kind, target): kind `proxy` (target `host:port`, kept-alive
     upstream connections), `proxy-fresh` (one upstream connection per request) or `canned`
-    (target the body bytes)."""
+    (target the body bytes; a long body is served from a file)."""
 
     def __init__(self, work: pathlib.Path, servers):
         self.work = work / "nginx"
@@ -37,6 +38,11 @@ class NginxPeer:
                             " proxy_buffering on;")
                 blocks.append(f"upstream up{port} {{ server {target}; keepalive 16; }}")
                 location = location.replace(f"http://{target}", f"http://up{port}")
+            elif len(target) > 2048:  # too long for a `return` (nginx's parameter limit): served from a file
+                (self.work / f"canned-{port}").mkdir(exist_ok=True)
+                (self.work / f"canned-{port}" / "body.json").write_bytes(target)
+                location = (f"root {self.work}/canned-{port}; default_type application/json; try_files /body.json =404; "
+                            "error_page 405 =200 /body.json;")  # the static module answers POST with 405
             else:
                 text = target.decode()
                 if "$" in text:
@@ -46,7 +52,9 @@ class NginxPeer:
             blocks.append(f"server {{ listen 127.0.0.1:{port}; access_log off; keepalive_requests 100000;"
                           f" location / {{ {location} }} }}")
         conf = self.work / "nginx.conf"
-        conf.write_text(f"""worker_processes 1;
+        # As root, nginx's workers would run as nobody, who cannot read the private work directory.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf.write_text(f"""{user}worker_processes 1;
 pid {self.work}/nginx.pid;
 error_log {self.work}/logs/error.log warn;
 events {{ worker_connections 1024; }}

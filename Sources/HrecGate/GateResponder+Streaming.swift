@@ -24,8 +24,7 @@ extension GateResponder {
     static let streamPieceBytes = 1 << 20
 
     func forwardStreamed(head: UpstreamResponse, rest: ResponseStream, call: GateCall, selected: [String]?, requestID: String,
-                         sink: (any RecordSink)?, started: UInt64, upstreamStarted: UInt64,
-                         bodyRecords: inout [JournalEvent]) async -> Response {
+                         sink: (any RecordSink)?, started: UInt64, upstreamStarted: UInt64) async -> Response {
         let endpoint = call.endpoint
         let upstreamLatency = SessionClock.monotonicMicros() - upstreamStarted
         var splitter = RowStreamSplitter()
@@ -51,7 +50,7 @@ extension GateResponder {
         guard head.status == 200, splitter.foundRows, case let .prefix(prefix)? = pieces.first else {
             // No rows to stream (an error status, or no `rows` array): held whole, within the budget.
             return await answerHeld(received, head: head, rest: rest, call: call, selected: selected, requestID: requestID, sink: sink,
-                                    started: started, upstreamLatency: upstreamLatency, bodyRecords: &bodyRecords)
+                                    started: started, upstreamLatency: upstreamLatency)
         }
         received.release()
         let responder = self
@@ -94,8 +93,7 @@ extension GateResponder {
     /// A body that turned out not to stream: collected whole (within the memory budget) and
     /// answered like any other.
     private func answerHeld(_ received: Held, head: UpstreamResponse, rest: ResponseStream, call: GateCall, selected: [String]?,
-                            requestID: String, sink: (any RecordSink)?, started: UInt64, upstreamLatency: UInt64,
-                            bodyRecords: inout [JournalEvent]) async -> Response {
+                            requestID: String, sink: (any RecordSink)?, started: UInt64, upstreamLatency: UInt64) async -> Response {
         var received = received
         while let piece = await rest.next() {
             if let refusal = received.add(piece) {
@@ -114,7 +112,7 @@ extension GateResponder {
         whole.rest = nil
         whole.lease = received.lease()
         return await answerWhole(whole, call: call, selected: selected, requestID: requestID, sink: sink, started: started,
-                                 upstreamLatency: upstreamLatency, bodyRecords: &bodyRecords)
+                                 upstreamLatency: upstreamLatency)
     }
 
     /// A body being collected past its head, and what it holds of the memory budget.

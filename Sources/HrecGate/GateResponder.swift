@@ -71,15 +71,14 @@ public struct GateResponder: HTTPResponder {
         if sink == nil { sink = try? await journals.gateSink() }
         guard let sink else { return Self.unrecordable("the gate cannot open its journal") }
         if let stall = sink.stall { return Self.unrecordable("\(stall)") }
-        var bodyRecords: [JournalEvent] = []
-        let response = try await handleAPI(request, context: context, session: session, sink: sink, started: started, bodyRecords: &bodyRecords)
+        let response = try await handleAPI(request, context: context, session: session, sink: sink, started: started)
         do {
             try await sink.commit()  // the response event is in the file before the client sees the answer
         } catch {
             return Self.unrecordable("\(error)")
         }
-        // The rest of a large body follows through the writer queue: the answer does not wait on it.
-        for record in bodyRecords { sink.append(event: record) }
+        // The rest of a large body follows through the writer queue once the answer is written
+        // (ResponseRecord.answer): the answer does not wait on it.
         return response
     }
 
@@ -93,7 +92,7 @@ public struct GateResponder: HTTPResponder {
 
     /// The BigQuery surface: authenticate → parse → record → decide → (commit) → forward → record.
     private func handleAPI(_ request: Request, context: GateRequestContext, session: GateSession?, sink: (any RecordSink)?,
-                           started: UInt64, bodyRecords: inout [JournalEvent]) async throws -> Response {
+                           started: UInt64) async throws -> Response {
         let path = request.uri.path
         let requestID = RequestID.make()
         let method = request.method.rawValue
@@ -184,12 +183,11 @@ public struct GateResponder: HTTPResponder {
         if let refusal = await commitBeforeForwarding(sink, requestID: requestID, started: started) { return refusal }
         if endpoint.name == "jobs.insert", let job = Self.clientJobID(body) { await policy.jobForwarded(job) }
         let call = GateCall(identity: session.identity, endpoint: endpoint, query: query, dryRun: { nil }, requestID: requestID)
-        return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started,
-                             bodyRecords: &bodyRecords)
+        return await forward(request, call: call, body: forwardedBody, requestID: requestID, sink: sink, started: started)
     }
 
     private func forward(_ request: Request, call: GateCall, body: [UInt8], requestID: String,
-                         sink: (any RecordSink)?, started: UInt64, bodyRecords: inout [JournalEvent]) async -> Response {
+                         sink: (any RecordSink)?, started: UInt64) async -> Response {
         let endpoint = call.endpoint
         var headers = ["Accept: application/json", "User-Agent: hrec-gate"]
         if let contentType = request.headers[.contentType] { headers.append("Content-Type: \(contentType)") }
@@ -211,7 +209,7 @@ public struct GateResponder: HTTPResponder {
         let selected = request.uri.queryParameters.get("selectedFields").map { $0.split(separator: ",").map(String.init) }
         if let rest = response.rest {
             return await forwardStreamed(head: response, rest: rest, call: call, selected: selected, requestID: requestID, sink: sink,
-                                         started: started, upstreamStarted: upstreamStarted, bodyRecords: &bodyRecords)
+                                         started: started, upstreamStarted: upstreamStarted)
         }
         if endpoint.name == "jobs.upload", let location = response.location {
             // A resumable upload's session URL is the gate's own: the data must come through it.
@@ -223,7 +221,7 @@ public struct GateResponder: HTTPResponder {
             response.location = own
         }
         return await answerWhole(response, call: call, selected: selected, requestID: requestID, sink: sink, started: started,
-                                 upstreamLatency: SessionClock.monotonicMicros() - upstreamStarted, bodyRecords: &bodyRecords)
+                                 upstreamLatency: SessionClock.monotonicMicros() - upstreamStarted)
     }
 
     /// The answer to a call whose upstream response was dropped as it arrived: too large to take
@@ -241,7 +239,7 @@ public struct GateResponder: HTTPResponder {
 
     /// Masks, summarises and records a response held whole, and answers with it.
     func answerWhole(_ response: UpstreamResponse, call: GateCall, selected: [String]?, requestID: String, sink: (any RecordSink)?,
-                     started: UInt64, upstreamLatency: UInt64, bodyRecords: inout [JournalEvent]) async -> Response {
+                     started: UInt64, upstreamLatency: UInt64) async -> Response {
         var response = response
         let endpoint = call.endpoint
         let responder = self
@@ -264,14 +262,13 @@ public struct GateResponder: HTTPResponder {
         let summary = ResponseSummary(scan: scan)
         if let job = summary.job, endpoint.carriesSQL || endpoint.name == "jobs.upload" { await policy.jobForwarded(job) }
         let record = ResponseRecord(requestID: requestID, body: response.body, inlineCap: responseBodyCap, journalCap: responseJournalCap)
-        bodyRecords = record.chunks
         var event = GateEvents.Response(
             requestID: requestID, decision: "allow", reason: nil, status: response.status, upstreamStatus: response.status,
             job: summary.job, rows: summary.rows, totalRows: summary.totalRows, bytesProcessed: summary.bytesProcessed,
             latencyMicros: SessionClock.monotonicMicros() - started, upstreamLatencyMicros: upstreamLatency,
             responseBytes: response.body.count, responseBody: record.inline,
             responseBodyTruncated: record.inlineTruncated, responseBodyCap: responseBodyCap)
-        event.responseBodyChunks = record.chunks.isEmpty ? nil : record.chunks.count
+        event.responseBodyChunks = record.chunkRanges.isEmpty ? nil : record.chunkRanges.count
         event.responseJournalCap = record.cap
         event.responseSHA256 = record.sha256
         guard append(type: "gate.response", event, to: sink, requestID: requestID) else {
@@ -280,7 +277,7 @@ public struct GateResponder: HTTPResponder {
         var headerFields = HTTPFields()
         headerFields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
         if let location = response.location, endpoint.name == "jobs.upload" { headerFields[.location] = location }
-        return Response(status: .init(code: response.status), headers: headerFields, body: .init(byteBuffer: ByteBuffer(bytes: response.body)))
+        return record.answer(status: response.status, headers: headerFields, lease: response.lease, sink: sink)
     }
 
     private func refuse(_ error: BigQueryError, event: GateEvents.Request, sink: (any RecordSink)?, started: UInt64) -> Response {

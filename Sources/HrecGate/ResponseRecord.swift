@@ -2,6 +2,8 @@ import Crypto
 import Foundation
 import HrecJournal
 import HrecPolicy
+import Hummingbird
+import NIOCore
 
 /// How a response body the agent received goes into the journal (docs/gate-events.md): its
 /// first bytes inline in `gate.response` (`responseBody`, up to the inline cap, cut at a UTF-8
@@ -9,28 +11,37 @@ import HrecPolicy
 /// `chunkBytes` each, so the journal holds the body whole. A journal cap (`journal:
 /// response_body_cap`) bounds what is kept.
 ///
-/// The body records are appended after the commit that precedes the answer, so the agent can
-/// hold the body before they are in the file. Whenever body records follow (or the cap cut the
-/// body), the committed `gate.response` carries the whole body's SHA-256: if the journal cannot
-/// take the rest, the record still proves exactly what was returned.
-struct ResponseRecord {
+/// The body records are appended after the commit that precedes the answer, and built only
+/// once the answer is written (`answer(status:headers:lease:sink:)`), so the agent can hold the
+/// body before they are in the file. Whenever body records follow (or the cap cut the body),
+/// the committed `gate.response` carries the whole body's SHA-256: if the journal cannot take
+/// the rest, the record still proves exactly what was returned.
+struct ResponseRecord: Sendable {
     /// Bytes of body per `gate.response.body` record.
     static let chunkBytes = 1 << 20
 
+    let requestID: String
+    /// The body the agent receives.
+    let body: [UInt8]
     /// The inline part (`responseBody`).
     let inline: String
     /// Whether the inline part is shorter than the body.
     let inlineTruncated: Bool
-    /// The `gate.response.body` records, in order.
-    let chunks: [JournalEvent]
+    /// The byte ranges of the `gate.response.body` records, in order.
+    let chunkRanges: [Range<Int>]
+    /// Whether the records carry text (the body is UTF-8) or base64 (from its first byte).
+    let utf8: Bool
     /// The journal cap, when it cut the body.
     let cap: Int?
     /// Lower-case hex SHA-256 of the whole body, when body records follow or the cap cut it.
     let sha256: String?
 
     init(requestID: String, body: [UInt8], inlineCap: Int, journalCap: Int?) {
+        self.requestID = requestID
+        self.body = body
         let kept = journalCap.map { min($0, body.count) } ?? body.count
         let utf8 = body.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[..<kept]), as: UTF8.self) != nil }
+        self.utf8 = utf8
         var cut = min(inlineCap, kept)
         if utf8 { cut = Self.characterBoundary(in: body, atOrBefore: cut) }
         inline = String(decoding: body[..<cut], as: UTF8.self)
@@ -38,16 +49,40 @@ struct ResponseRecord {
         cap = kept < body.count ? journalCap : nil
         // A body that is not UTF-8 goes whole into base64 chunks (the inline text cannot hold it exactly).
         var offset = utf8 ? cut : 0
-        var records: [JournalEvent] = []
+        var ranges: [Range<Int>] = []
         while offset < kept {
             var end = min(offset + Self.chunkBytes, kept)
             if utf8 { end = Self.characterBoundary(in: body, atOrBefore: end) }
             if end <= offset { end = min(offset + Self.chunkBytes, kept) }
-            records.append(Self.chunk(requestID: requestID, index: records.count, offset: offset, bytes: body[offset..<end], utf8: utf8))
+            ranges.append(offset..<end)
             offset = end
         }
-        chunks = records
-        sha256 = kept < body.count || !records.isEmpty ? Hex.encode(Array(SHA256.hash(data: body))) : nil
+        chunkRanges = ranges
+        sha256 = kept < body.count || !ranges.isEmpty ? Hex.encode(Array(SHA256.hash(data: body))) : nil
+    }
+
+    /// The `gate.response.body` records, built now (the bulk of the journal's gate traffic).
+    var chunks: [JournalEvent] {
+        chunkRanges.enumerated().map { index, range in
+            Self.chunk(requestID: requestID, index: index, offset: range.lowerBound, bytes: body[range], utf8: utf8)
+        }
+    }
+
+    /// The answer carrying `body`; once it is written (or the client is gone), the body records
+    /// are built and appended. They are never built on the answer's path, and never lost to a
+    /// client that hangs up. `lease` holds the body's share of the memory budget until then.
+    func answer(status: Int, headers: HTTPFields, lease: BudgetLease?, sink: (any RecordSink)?) -> Response {
+        let buffer = ByteBuffer(bytes: body)
+        guard !chunkRanges.isEmpty, let sink else { return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: buffer)) }
+        let record = self
+        return Response(status: .init(code: status), headers: headers, body: ResponseBody(contentLength: buffer.readableBytes) { writer in
+            defer {
+                for chunk in record.chunks { sink.append(event: chunk) }
+                withExtendedLifetime(lease) {}
+            }
+            try await writer.write(buffer)
+            try await writer.finish(nil)
+        })
     }
 
     /// The largest offset ≤ `offset` that does not fall inside a UTF-8 sequence.

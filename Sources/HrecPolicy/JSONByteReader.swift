@@ -13,7 +13,10 @@ struct JSONByteReader {
 
     func error(_ reason: String) -> MaskingError { MaskingError(offset: position, reason: reason) }
 
+    @inline(__always)
     mutating func skipWhitespace() {
+        // Most calls meet no whitespace: one comparison settles them.
+        guard position < bytes.count, bytes[position] <= 0x20 else { return }
         while position < bytes.count, bytes[position] == 0x20 || bytes[position] == 0x0a || bytes[position] == 0x0d || bytes[position] == 0x09 {
             position += 1
         }
@@ -35,6 +38,8 @@ struct JSONByteReader {
         let start = position
         var escaped = false
         while position < bytes.count {
+            skipPlainStringBytes()
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
@@ -61,6 +66,26 @@ struct JSONByteReader {
             position += 1
         }
         throw error("unterminated string")
+    }
+
+    /// Moves past string bytes that need no look (not `"`, `\\`, or a control character), eight
+    /// at a time: the lowest flagged byte of a word is exact, so the walk stops on it.
+    @inline(__always)
+    mutating func skipPlainStringBytes() {
+        guard let base = bytes.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let flagged = ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+            if flagged != 0 {
+                position += flagged.trailingZeroBitCount / 8
+                return
+            }
+            position += 8
+        }
     }
 
     /// The byte range of the top-level member `name`'s value, or nil when absent.

@@ -76,21 +76,17 @@ public struct RowMasker: Sendable {
     /// - Throws: `MaskingError` when the rows do not fit `schema`.
     public func mask(_ body: [UInt8], rows: Range<Int>, schema: [SchemaField]) throws(MaskingError) -> (body: [UInt8], report: MaskingReport) {
         guard rows.lowerBound >= 0, rows.upperBound <= body.count else { throw MaskingError(offset: rows.lowerBound, reason: "rows out of bounds") }
-        var report = MaskingReport()
-        var output: [UInt8] = []
-        try body.withUnsafeBufferPointer { (input) throws(MaskingError) in
-            if plan.isEmpty { return }
+        if plan.isEmpty { return (body, MaskingReport()) }
+        return try body.withUnsafeBufferPointer { (input) throws(MaskingError) in
             var transform = Transform(plan: plan, values: values, input: input, fields: CompiledField.compile(schema, plan: plan))
-            transform.output.reserveCapacity(body.count + body.count / 8)
-            transform.output.append(contentsOf: input[0..<rows.lowerBound])
             var rowsReader = JSONByteReader(bytes: input, position: rows.lowerBound)
             try transform.rows(&rowsReader)
             guard rowsReader.position == rows.upperBound else { throw rowsReader.error("unexpected bytes after the rows") }
-            transform.output.append(contentsOf: input[rows.upperBound...])
-            output = transform.output
-            report = transform.report()
+            // Nothing replaced: the body goes out as it came.
+            guard transform.replaced else { return (body, transform.report()) }
+            transform.copy(upTo: input.count)
+            return (transform.output, transform.report())
         }
-        return (output.isEmpty ? body : output, report)
     }
 
     /// A schema field with what the walk needs precomputed: its path and style.
@@ -128,13 +124,18 @@ public struct RowMasker: Sendable {
         }
     }
 
-    /// The walk over rows, copying untouched bytes and rendering masked ones.
+    /// The walk over rows. It checks every byte of them but copies nothing until a value is
+    /// replaced: the output is the input's spans between replaced values, with their renderings.
     struct Transform {
         let plan: MaskingPlan
         let values: MaskedValue
         let input: UnsafeBufferPointer<UInt8>
         let fields: [CompiledField]
         var output: [UInt8] = []
+        /// The input before this offset is in `output`.
+        var copied = 0
+        /// Whether any value was replaced (else the input stands as it is).
+        var replaced = false
         var rowCount = 0
         /// (field index, source) -> values masked, and the field per index for the report.
         var counters: [Int] = []
@@ -163,15 +164,26 @@ public struct RowMasker: Sendable {
             return report
         }
 
+        /// Copies the input from `copied` up to `offset` into the output.
+        @inline(__always)
+        mutating func copy(upTo offset: Int) {
+            if !replaced {
+                replaced = true
+                output.reserveCapacity(input.count + input.count / 8)
+            }
+            if offset > copied { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[copied..<offset])) }
+            copied = offset
+        }
+
         mutating func rows(_ reader: inout JSONByteReader) throws(MaskingError) {
-            copyWhitespace(&reader)
-            if try reader.consumeNull() { append("null"); return }
+            reader.skipWhitespace()
+            if try reader.consumeNull() { return }
             try expect(&reader, UInt8(ascii: "["))
             var first = true
             while true {
-                copyWhitespace(&reader)
-                if reader.peek == UInt8(ascii: "]") { reader.position += 1; output.append(UInt8(ascii: "]")); return }
-                if !first { try expect(&reader, UInt8(ascii: ",")); copyWhitespace(&reader) }
+                reader.skipWhitespace()
+                if reader.peek == UInt8(ascii: "]") { reader.position += 1; return }
+                if !first { try expect(&reader, UInt8(ascii: ",")); reader.skipWhitespace() }
                 first = false
                 try record(&reader, fields: fields)
                 rowCount += 1
@@ -181,73 +193,75 @@ public struct RowMasker: Sendable {
         /// `{"f":[cell, ...]}` with one cell per field.
         mutating func record(_ reader: inout JSONByteReader, fields: [CompiledField]) throws(MaskingError) {
             try expect(&reader, UInt8(ascii: "{"))
-            copyWhitespace(&reader)
+            reader.skipWhitespace()
             try expectKey(&reader, UInt8(ascii: "f"))
             try expect(&reader, UInt8(ascii: "["))
             for (index, field) in fields.enumerated() {
-                copyWhitespace(&reader)
-                if index > 0 { try expect(&reader, UInt8(ascii: ",")); copyWhitespace(&reader) }
+                reader.skipWhitespace()
+                if index > 0 { try expect(&reader, UInt8(ascii: ",")); reader.skipWhitespace() }
                 try cell(&reader, field: field, element: false)
             }
-            copyWhitespace(&reader)
+            reader.skipWhitespace()
             guard reader.peek == UInt8(ascii: "]") else { throw reader.error("a row has more cells than its schema has fields") }
             try expect(&reader, UInt8(ascii: "]"))
-            copyWhitespace(&reader)
+            reader.skipWhitespace()
             try expect(&reader, UInt8(ascii: "}"))
         }
 
         /// `{"v": value}`; `element` for the items of a REPEATED field.
         mutating func cell(_ reader: inout JSONByteReader, field: CompiledField, element: Bool) throws(MaskingError) {
             try expect(&reader, UInt8(ascii: "{"))
-            copyWhitespace(&reader)
+            reader.skipWhitespace()
             try expectKey(&reader, UInt8(ascii: "v"))
-            copyWhitespace(&reader)
             if field.repeated && !element {
-                if try reader.consumeNull() { append("null") } else {
+                if try !reader.consumeNull() {
                     try expect(&reader, UInt8(ascii: "["))
                     var first = true
                     while true {
-                        copyWhitespace(&reader)
-                        if reader.peek == UInt8(ascii: "]") { reader.position += 1; output.append(UInt8(ascii: "]")); break }
-                        if !first { try expect(&reader, UInt8(ascii: ",")); copyWhitespace(&reader) }
+                        reader.skipWhitespace()
+                        if reader.peek == UInt8(ascii: "]") { reader.position += 1; break }
+                        if !first { try expect(&reader, UInt8(ascii: ",")); reader.skipWhitespace() }
                         first = false
                         try cell(&reader, field: field, element: true)
                     }
                 }
             } else if field.isRecord {
-                if try reader.consumeNull() { append("null") } else { try record(&reader, fields: field.children) }
+                if try !reader.consumeNull() { try record(&reader, fields: field.children) }
             } else {
                 try scalar(&reader, field: field)
             }
-            copyWhitespace(&reader)
+            reader.skipWhitespace()
             try expect(&reader, UInt8(ascii: "}"))
         }
 
         mutating func scalar(_ reader: inout JSONByteReader, field: CompiledField) throws(MaskingError) {
             let start = reader.position
-            if try reader.consumeNull() { append("null"); return }
+            if try reader.consumeNull() { return }
             guard reader.peek == UInt8(ascii: "\"") else { throw reader.error("cell of \(field.path) is not a string or null") }
             let (range, escaped) = try reader.readString()
             if let style = field.style {
+                copy(upTo: start)
                 if !(field.isString && !escaped && renderFast(style, range: range, label: field.redaction)) {
                     let text = JSONByteReader.decode(input, range: range, escaped: escaped)
                     append(values.render(text, style: style, type: field.type, label: field.path))
                 }
+                copied = reader.position
                 count(field, source: 0)
                 return
             }
             if field.isString && !plan.detectors.isEmpty {
                 let content = UnsafeBufferPointer(rebasing: input[range])
                 for (index, rule) in plan.detectors.enumerated() where ContentDetector.detects(rule.detector, in: content) {
+                    copy(upTo: start)
                     if escaped || !renderFast(rule.style, range: range, label: detectorLabels[index]) {
                         let text = JSONByteReader.decode(input, range: range, escaped: escaped)
                         append(values.render(text, style: rule.style, type: field.type, label: rule.detector.rawValue))
                     }
+                    copied = reader.position
                     count(field, source: index + 1)
                     return
                 }
             }
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<reader.position]))
         }
 
         mutating func count(_ field: CompiledField, source: Int) {
@@ -276,8 +290,9 @@ public struct RowMasker: Sendable {
                 if style == .lastFour { output.append(contentsOf: content.suffix(keep)) }
                 output.append(UInt8(ascii: "\""))
             case .emailMask:
-                output.append(contentsOf: Array("\"XXXXX".utf8))
-                if let at = content.lastIndex(of: UInt8(ascii: "@")) { output.append(contentsOf: content[at...]) }
+                output.append(UInt8(ascii: "\""))
+                output.append(contentsOf: repeatElement(UInt8(ascii: "X"), count: 5))
+                if let at = content.lastIndex(of: UInt8(ascii: "@")) { output.append(contentsOf: UnsafeBufferPointer(rebasing: content[at...])) }
                 output.append(UInt8(ascii: "\""))
             default:
                 return false
@@ -291,17 +306,16 @@ public struct RowMasker: Sendable {
         }
 
         @inline(__always)
-        mutating func expect(_ reader: inout JSONByteReader, _ byte: UInt8) throws(MaskingError) {
+        func expect(_ reader: inout JSONByteReader, _ byte: UInt8) throws(MaskingError) {
             guard reader.position < input.count, input[reader.position] == byte else {
                 throw reader.error("expected '\(Character(Unicode.Scalar(byte)))'")
             }
             reader.position += 1
-            output.append(byte)
         }
 
-        /// `"f":` or `"v":` (one-letter keys, compared in place).
+        /// `"f":` or `"v":` (one-letter keys, compared in place), and the whitespace after it.
         @inline(__always)
-        mutating func expectKey(_ reader: inout JSONByteReader, _ key: UInt8) throws(MaskingError) {
+        func expectKey(_ reader: inout JSONByteReader, _ key: UInt8) throws(MaskingError) {
             let p = reader.position
             guard p + 3 < input.count, input[p] == UInt8(ascii: "\""), input[p + 1] == key, input[p + 2] == UInt8(ascii: "\"") else {
                 throw reader.error("expected the key \"\(Character(Unicode.Scalar(key)))\"")
@@ -311,14 +325,6 @@ public struct RowMasker: Sendable {
             guard reader.peek == UInt8(ascii: ":") else { throw reader.error("expected ':'") }
             reader.position += 1
             reader.skipWhitespace()
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: input[p..<reader.position]))
-        }
-
-        @inline(__always)
-        mutating func copyWhitespace(_ reader: inout JSONByteReader) {
-            let start = reader.position
-            reader.skipWhitespace()
-            if reader.position > start { output.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<reader.position])) }
         }
     }
 }

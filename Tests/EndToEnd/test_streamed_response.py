@@ -190,23 +190,43 @@ print("AFTER", response.status, json.loads(response.read())["rows"][0]["f"][0]["
 '''
 
 
-def test_an_agent_that_hangs_up_mid_page_is_recorded_as_cut_short(tmp_path, hrec_env, emulator):
+def hang_up(tmp_path, hrec_env, emulator, stream_above):
+    """Runs the agent that hangs up 64 KB into a 10 MB page: the journal's events, and a function
+    giving the body `hrec cat --response` rebuilds for a request, checked against its event."""
     emulator.query("CREATE OR REPLACE TABLE shop.hangup AS SELECT x AS id, CONCAT('name-', CAST(x AS STRING)) AS name, "
                    "CONCAT('user', CAST(x AS STRING), '@big.example.com') AS email FROM UNNEST(GENERATE_ARRAY(1, 150000)) AS x")
     agent = tmp_path / "hangup.py"
     agent.write_text(AGENT_HANGS_UP)
-    journal, status, out, err = run(tmp_path, hrec_env, emulator, agent=agent, stream_above="1MiB")
+    journal, status, out, err = run(tmp_path, hrec_env, emulator, agent=agent, stream_above=stream_above)
     assert status == 0, out + err
     assert "READ 200 65536" in out and "AFTER 200 150000" in out, out + err
-    events = hrec_journal.json_records(hrec_journal.read(journal), "event")
+
+    def recorded_body(event):
+        body = subprocess.run([HREC, "cat", "--response", event["requestID"], str(journal)], env=hrec_env, capture_output=True,
+                              timeout=60)
+        assert body.returncode == 0, body.stderr.decode()
+        assert len(body.stdout) == event["responseBytes"] and hashlib.sha256(body.stdout).hexdigest() == event["responseSHA256"]
+        assert b"XXXXX@big.example.com" in body.stdout and b"user7@big.example.com" not in body.stdout
+        return body.stdout
+    return hrec_journal.json_records(hrec_journal.read(journal), "event"), recorded_body
+
+
+def test_an_agent_that_hangs_up_mid_page_is_recorded_as_cut_short(tmp_path, hrec_env, emulator):
+    events, recorded_body = hang_up(tmp_path, hrec_env, emulator, stream_above="1MiB")
     [cut] = [e for e in events if e["type"] == "gate.response" and e.get("responseStreamed") and e["decision"] == "error"]
     assert cut["reason"].startswith(f"cut short after {cut['responseBytes']} bytes") and cut["status"] == 200
     assert 65536 <= cut["responseBytes"] < 10_000_000
     # What went out before the hang-up is on record, exactly: the records rebuild it and match its digest.
-    body = subprocess.run([HREC, "cat", "--response", cut["requestID"], str(journal)], env=hrec_env, capture_output=True, timeout=60)
-    assert body.returncode == 0, body.stderr.decode()
-    assert len(body.stdout) == cut["responseBytes"] and hashlib.sha256(body.stdout).hexdigest() == cut["responseSHA256"]
-    assert b"XXXXX@big.example.com" in body.stdout and b"user7@big.example.com" not in body.stdout
+    recorded_body(cut)
+
+
+def test_an_agent_that_hangs_up_mid_held_page_leaves_the_whole_body_on_record(tmp_path, hrec_env, emulator):
+    """A page below `stream_above` is answered whole; its body records are built once the
+    answer is written. An agent that hangs up mid-answer must not cost the journal its copy."""
+    events, recorded_body = hang_up(tmp_path, hrec_env, emulator, stream_above="64MiB")
+    [whole] = [e for e in events if e["type"] == "gate.response" and e.get("rows") == 150000]
+    assert whole["decision"] == "allow" and not whole.get("responseStreamed") and whole["responseBodyChunks"] >= 8
+    recorded_body(whole)
 
 
 def test_a_second_rows_array_after_the_first_never_goes_out(tmp_path, hrec_env):

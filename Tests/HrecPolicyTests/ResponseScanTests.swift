@@ -34,6 +34,23 @@ import Testing
         Case(name: "a schema that is not one", body: #"{"schema":{"fields":[{"name":"a"}]},"rows":[]}"#, rows: 0),
     ]
 
+    /// Strings are read eight bytes at a time where nothing needs a look: a quote, a backslash, a
+    /// control character or a multi-byte character at any offset of any length is still found.
+    @Test func aStringsEndEscapesAndControlCharactersAreFoundAtEveryOffset() throws {
+        for length in 1...24 {
+            for at in 0..<length {
+                let head = String(repeating: "x", count: at), tail = String(repeating: "y", count: length - at - 1)
+                for (special, decoded) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\u00e9"#, "é"), ("é", "é"), ("\u{7f}", "\u{7f}")] {
+                    let body = Array(#"{"totalRows":"\#(head)\#(special)\#(tail)","rows":[]}"#.utf8)
+                    #expect(try ResponseScan(body: body).totalRows == head + decoded + tail, "length \(length), at \(at)")
+                }
+                var raw = Array(#"{"totalRows":"\#(head)_\#(tail)"}"#.utf8)
+                raw[14 + at] = 0x01
+                #expect(throws: MaskingError.self, "a raw control character at \(at) of \(length)") { try ResponseScan(body: raw) }
+            }
+        }
+    }
+
     @Test(arguments: cases)
     func scansWhatTheGateNeeds(_ expected: Case) throws {
         let scan = try ResponseScan(body: Array(expected.body.utf8))

@@ -3,10 +3,16 @@
 // per mode by bench/masking.sh:
 //   hrec-mask-bench mask       hrec's streaming row masker (column rules + detectors)
 //   hrec-mask-bench baseline   Foundation JSONSerialization parse + serialize of the same bytes
+//   hrec-mask-bench page       the gate's case: one 5,000-row page (id, label, email), scanned
+//                              (ResponseScan) then masked (email_mask); per page, best of 200
 import Foundation
 import HrecPolicy
 
 let mode = CommandLine.arguments.dropFirst().first ?? "mask"
+if mode == "page" {
+    pageBench()
+    exit(0)
+}
 let megabytes = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 50 : 50
 
 let schema = [

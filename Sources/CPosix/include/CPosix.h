@@ -20,6 +20,11 @@ pid_t hrec_spawn_pty(const char *path, char *const argv[], char *const envp[],
 /// changing the file size (space a journal keeps for its last records). Returns 0 or -1 with errno.
 int hrec_reserve_space(int fd, off_t offset, off_t length);
 
+/// mallopt: blocks up to `mmap_threshold` bytes come from the heap (not fresh mmap'd pages), and
+/// up to `trim_threshold` bytes of freed memory are kept for reuse. Returns 0, or -1 when glibc
+/// refused either setting.
+int hrec_tune_allocator(size_t mmap_threshold, size_t trim_threshold);
+
 /// ioctl(TIOCGWINSZ). Returns 0 or -1 with errno.
 int hrec_get_winsize(int fd, struct winsize *size);
 /// ioctl(TIOCSWINSZ). Returns 0 or -1 with errno.
