@@ -22,6 +22,8 @@ static struct curl_slist *prepare(CURL *handle, const char *method, const char *
     curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, connect_timeout_ms);
     curl_easy_setopt(handle, CURLOPT_ACCEPT_ENCODING, "");  /* gzip etc., decoded by curl */
     curl_easy_setopt(handle, CURLOPT_TCP_NODELAY, 1L);
+    /* Result pages are hundreds of KB: read them 256 KiB at a time, not 16. */
+    curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, (curl_write_callback)body_sink);
     curl_easy_setopt(handle, CURLOPT_WRITEDATA, context);

@@ -55,6 +55,8 @@ public struct GateResponder: HTTPResponder {
     let budget: RequestBudget
     /// Resumable uploads started through the gate.
     let uploads = ResumableUploads()
+    /// Body records built after their answers (the server waits for them before it stops).
+    let deferred = DeferredRecords()
 
     public func respond(to request: Request, context: GateRequestContext) async throws -> Response {
         let started = SessionClock.monotonicMicros()
@@ -243,11 +245,11 @@ public struct GateResponder: HTTPResponder {
         var response = response
         let endpoint = call.endpoint
         let responder = self
-        let scan = try? ResponseScan(body: response.body)
         let answered = AnsweredCall(call: call, status: response.status, body: response.body, selectedFields: selected, tableSchema: {
             await responder.cachedTableSchema(TableRef(project: endpoint.project, dataset: endpoint.dataset ?? "", table: endpoint.table ?? ""))
-        }, scan: scan)
-        switch await policy.filterResponse(answered) {
+        }, scan: nil)
+        let filtered = await policy.filterResponse(answered)
+        switch filtered.filter {
         case .pass:
             break
         case let .masked(body, report, columns, rows):
@@ -259,7 +261,7 @@ public struct GateResponder: HTTPResponder {
             return answer(error: error, requestID: requestID, reason: reason, sink: sink, started: started)
         }
         // Masking changes values inside the rows only: the scan of the upstream body still holds.
-        let summary = ResponseSummary(scan: scan)
+        let summary = ResponseSummary(scan: filtered.scan)
         if let job = summary.job, endpoint.carriesSQL || endpoint.name == "jobs.upload" { await policy.jobForwarded(job) }
         let record = ResponseRecord(requestID: requestID, body: response.body, inlineCap: responseBodyCap, journalCap: responseJournalCap)
         var event = GateEvents.Response(
@@ -277,7 +279,7 @@ public struct GateResponder: HTTPResponder {
         var headerFields = HTTPFields()
         headerFields[.contentType] = response.contentType ?? "application/json; charset=UTF-8"
         if let location = response.location, endpoint.name == "jobs.upload" { headerFields[.location] = location }
-        return record.answer(status: response.status, headers: headerFields, lease: response.lease, sink: sink)
+        return record.answer(status: response.status, headers: headerFields, lease: response.lease, sink: sink, deferred: deferred)
     }
 
     private func refuse(_ error: BigQueryError, event: GateEvents.Request, sink: (any RecordSink)?, started: UInt64) -> Response {

@@ -13,6 +13,7 @@ public final class GateServer: Sendable {
     public let host: String
     private let task: Task<Void, any Error>
     private let journals: GateJournals
+    private let deferred: DeferredRecords
 
     /// Starts serving and returns once the socket is bound.
     /// - Throws: when the address cannot be bound.
@@ -69,14 +70,15 @@ public final class GateServer: Sendable {
             task.cancel()
             throw GateError.configuration(bound == nil ? "cannot listen on \(host):\(port)" : "cannot listen on \(unixSocket ?? "")")
         }
-        return GateServer(host: host, port: bound, task: task, journals: journals)
+        return GateServer(host: host, port: bound, task: task, journals: journals, deferred: responder.deferred)
     }
 
-    private init(host: String, port: Int, task: Task<Void, any Error>, journals: GateJournals) {
+    private init(host: String, port: Int, task: Task<Void, any Error>, journals: GateJournals, deferred: DeferredRecords) {
         self.host = host
         self.port = port
         self.task = task
         self.journals = journals
+        self.deferred = deferred
     }
 
     /// `http://host:port`.
@@ -86,6 +88,7 @@ public final class GateServer: Sendable {
     public func stop(reason: String = "gate stopped") async {
         task.cancel()
         _ = try? await task.value
+        await deferred.drain()  // body records still being built go in before the journals close
         await journals.closeAll(reason: reason)
     }
 

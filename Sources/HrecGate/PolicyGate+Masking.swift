@@ -3,40 +3,94 @@ import HrecPolicy
 import HrecSQL
 
 extension PolicyGate {
+    static let rowEndpoints: Set<String> = ["jobs.query", "jobs.getQueryResults", "tabledata.list", "jobs.insert", "jobs.get"]
+
     /// Masks the rows of jobs.query, getQueryResults (every page: the schema is remembered per
     /// job) and tabledata.list (schema from tables.get, cached; selectedFields honoured) before
     /// the agent or the journal sees them. When masking cannot be applied, the answer is refused.
-    /// Masking runs per request, in parallel (the table schema cache and the forwarded jobs
-    /// have locks of their own).
-    public func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter {
-        switch await rowMasking(answered) {
-        case .pass:
-            return .pass
-        case let .refuse(reason):
-            return .refuse(reason)
-        case let .mask(masker, schema, tables, rows):
-            do {
-                let (body, report) = try masker.mask(answered.body, rows: rows, schema: schema)
-                return .masked(body, report: ["tables": tables.joined(separator: ",")], columns: report.columnSummaries, rows: report.rows)
-            } catch {
-                return .refuse("\(error)")
+    ///
+    /// One walk over the body: the scan reaches the rows with the schema and job in hand (BigQuery
+    /// sends them first), masking is decided there, and the masker validates and masks the rows as
+    /// the walk goes on. A body whose schema or job comes after its rows is decided on the whole
+    /// scan and masked in a second walk. Masking runs per request, in parallel (the table schema
+    /// cache and the forwarded jobs have locks of their own).
+    public func filterResponse(_ answered: AnsweredCall) async -> FilteredResponse {
+        let endpoint = answered.call.endpoint
+        guard !policy.masking.isEmpty, answered.status == 200, Self.rowEndpoints.contains(endpoint.name) else {
+            return FilteredResponse(scan: try? ResponseScan(body: answered.body), filter: .pass)
+        }
+        let tableSchema = endpoint.name == "tabledata.list" ? await Self.tableSchema(of: answered) : nil
+        var decision: RowMasking?
+        let walked: MaskedScan
+        do {
+            walked = try ResponseScan.masking(answered.body) { (before) throws(MaskingError) -> RowTreatment in
+                guard endpoint.name == "tabledata.list" || (before.schema != nil && before.jobID != nil) else { return .leave }
+                let decided = self.rowMasking(answered, scan: before, tableSchema: tableSchema)
+                decision = decided
+                switch decided {
+                case .pass: return .leave
+                case let .refuse(reason): throw MaskingError(offset: before.rows?.lowerBound ?? 0, reason: reason)
+                case let .mask(masker, schema, _, _): return .mask(masker, schema: schema)
+                }
             }
+        } catch {
+            switch decision {
+            case let .refuse(reason)?: return FilteredResponse(scan: nil, filter: .refuse(reason))
+            case .mask?:  // the masker validates the rows as it masks them: either may be wrong
+                return FilteredResponse(scan: nil, filter: .refuse("the response is not well-formed JSON, or its rows do not fit their schema: \(error)"))
+            default: return FilteredResponse(scan: nil, filter: .refuse("the response is not well-formed JSON: \(error)"))
+            }
+        }
+        let scan = walked.scan
+        switch decision ?? rowMasking(answered, scan: scan, tableSchema: tableSchema) {
+        case .pass:
+            return FilteredResponse(scan: scan, filter: .pass)
+        case let .refuse(reason):
+            return FilteredResponse(scan: scan, filter: .refuse(reason))
+        case let .mask(masker, schema, tables, rows):
+            var body = walked.body ?? answered.body
+            var report = walked.report ?? MaskingReport()
+            if decision == nil {  // decided after the walk: the second one masks
+                do {
+                    (body, report) = try masker.mask(answered.body, rows: rows, schema: schema)
+                } catch {
+                    return FilteredResponse(scan: scan, filter: .refuse("\(error)"))
+                }
+            }
+            return FilteredResponse(scan: scan, filter: .masked(body, report: ["tables": tables.joined(separator: ",")],
+                                                               columns: report.columnSummaries, rows: report.rows))
         }
     }
 
     /// How the rows of this response are to be masked, decided from everything but the rows
     /// (so a streamed response is decided from its part before the rows, with `rows` empty).
     public func rowMasking(_ answered: AnsweredCall) async -> RowMasking {
-        let masking = policy.masking
         let endpoint = answered.call.endpoint
-        guard !masking.isEmpty, answered.status == 200,
-              ["jobs.query", "jobs.getQueryResults", "tabledata.list", "jobs.insert", "jobs.get"].contains(endpoint.name) else { return .pass }
+        guard !policy.masking.isEmpty, answered.status == 200, Self.rowEndpoints.contains(endpoint.name) else { return .pass }
         let scan: ResponseScan
         do {
             scan = try answered.scan ?? ResponseScan(body: answered.body)
         } catch {
             return .refuse("the response is not well-formed JSON: \(error)")
         }
+        let tableSchema = endpoint.name == "tabledata.list" ? await Self.tableSchema(of: answered) : nil
+        return rowMasking(answered, scan: scan, tableSchema: tableSchema)
+    }
+
+    /// The table's schema for a tabledata.list answer, cut to its `selectedFields`.
+    static func tableSchema(of answered: AnsweredCall) async -> [SchemaField]? {
+        await answered.tableSchema().map { full in
+            guard let selected = answered.selectedFields, !selected.isEmpty else { return full }
+            let names = Set(selected.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
+            return full.filter { names.contains($0.name) }
+        }
+    }
+
+    /// `rowMasking` from a scan of the body (whole, or up to its rows) and, for tabledata.list,
+    /// the table's schema. Remembers the job's tables, SQL and schema for its later pages.
+    func rowMasking(_ answered: AnsweredCall, scan: ResponseScan, tableSchema: [SchemaField]?) -> RowMasking {
+        let masking = policy.masking
+        let endpoint = answered.call.endpoint
         let responseJob = scan.jobID
         var schema = scan.schema
         var tables: [String] = []
@@ -59,13 +113,8 @@ extension PolicyGate {
             sql = known?.sql
             if schema == nil { schema = known?.schema }
         default: // tabledata.list
-            let table = endpoint.resource
-            tables = [table]
-            schema = await answered.tableSchema().map { full in
-                guard let selected = answered.selectedFields, !selected.isEmpty else { return full }
-                let names = Set(selected.map { $0.split(separator: ".").first.map(String.init) ?? $0 })
-                return full.filter { names.contains($0.name) }
-            }
+            tables = [endpoint.resource]
+            schema = tableSchema
         }
         if let schema, let job = responseJob ?? endpoint.job, endpoint.name != "tabledata.list" {
             jobs.update(job) { $0.schema = schema }
@@ -79,7 +128,6 @@ extension PolicyGate {
         let plan = MaskingPlan(policy: masking, schema: schema, tables: tables)
         return .mask(RowMasker(plan: plan, values: MaskedValue(hmacKey: hmacKey)), schema: schema, tables: tables, rows: rows)
     }
-
     /// A masked column the SQL names (in any expression, alias or filter) that the result does
     /// not carry under its own name: renaming or deriving a masked column would slip past
     /// name-based masking, so such results are refused (fail closed).

@@ -59,7 +59,7 @@ public protocol RequestPolicy: Sendable {
     /// Told about every job the gate forwarded, so later calls on it (results, status) are known.
     func jobForwarded(_ job: String) async
     /// Masks (or refuses) an upstream answer before anyone sees it.
-    func filterResponse(_ answered: AnsweredCall) async -> ResponseFilter
+    func filterResponse(_ answered: AnsweredCall) async -> FilteredResponse
     /// How the rows of an upstream answer are masked, decided from everything but its rows.
     func rowMasking(_ answered: AnsweredCall) async -> RowMasking
 }
@@ -71,6 +71,13 @@ public enum ResponseFilter: Sendable {
     case masked([UInt8], report: [String: String], columns: [[String: String]], rows: Int)
     /// Masking could not be applied: refuse the response rather than pass it raw.
     case refuse(String)
+}
+
+/// A response scanned and filtered (`RequestPolicy.filterResponse`): the scan is nil when the
+/// body is not well-formed JSON.
+public struct FilteredResponse: Sendable {
+    public var scan: ResponseScan?
+    public var filter: ResponseFilter
 }
 
 /// How the rows of a response are masked (`RequestPolicy.rowMasking`).
@@ -98,7 +105,9 @@ public struct AnsweredCall: Sendable {
 
 extension RequestPolicy {
     public func jobForwarded(_: String) async {}
-    public func filterResponse(_: AnsweredCall) async -> ResponseFilter { .pass }
+    public func filterResponse(_ answered: AnsweredCall) async -> FilteredResponse {
+        FilteredResponse(scan: answered.scan ?? (try? ResponseScan(body: answered.body)), filter: .pass)
+    }
     public func rowMasking(_: AnsweredCall) async -> RowMasking { .pass }
 }
 

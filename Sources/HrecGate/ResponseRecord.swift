@@ -69,16 +69,19 @@ struct ResponseRecord: Sendable {
     }
 
     /// The answer carrying `body`; once it is written (or the client is gone), the body records
-    /// are built and appended. They are never built on the answer's path, and never lost to a
-    /// client that hangs up. `lease` holds the body's share of the memory budget until then.
-    func answer(status: Int, headers: HTTPFields, lease: BudgetLease?, sink: (any RecordSink)?) -> Response {
+    /// are built and appended beside the next request (`deferred`). They are never built on the
+    /// answer's path, and never lost to a client that hangs up. `lease` holds the body's share
+    /// of the memory budget until they are built.
+    func answer(status: Int, headers: HTTPFields, lease: BudgetLease?, sink: (any RecordSink)?, deferred: DeferredRecords) -> Response {
         let buffer = ByteBuffer(bytes: body)
         guard !chunkRanges.isEmpty, let sink else { return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: buffer)) }
         let record = self
         return Response(status: .init(code: status), headers: headers, body: ResponseBody(contentLength: buffer.readableBytes) { writer in
             defer {
-                for chunk in record.chunks { sink.append(event: chunk) }
-                withExtendedLifetime(lease) {}
+                deferred.run {
+                    for chunk in record.chunks { sink.append(event: chunk) }
+                    withExtendedLifetime(lease) {}
+                }
             }
             try await writer.write(buffer)
             try await writer.finish(nil)

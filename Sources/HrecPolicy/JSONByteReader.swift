@@ -32,6 +32,7 @@ struct JSONByteReader {
 
     /// Reads a string, its escapes checked and no raw control characters in it; returns the range
     /// of its content and whether it has escapes.
+    @inline(__always)
     mutating func readString() throws(MaskingError) -> (Range<Int>, Bool) {
         guard peek == UInt8(ascii: "\"") else { throw error("expected a string") }
         position += 1

@@ -20,7 +20,25 @@ public struct ResponseScan: Sendable, Equatable {
     /// - Throws: `MaskingError` when the body is not one well-formed JSON object, has a duplicate
     ///   top-level member, or has more than one `rows` array.
     public init(body: [UInt8]) throws(MaskingError) {
+        self = try Self.scan(body, rows: { _ in .leave }).scan
+    }
+
+    /// Scans `body` and masks its rows in the same walk: `treatment` is asked, with the scan of
+    /// everything before the rows (schema, job; `rows` an empty range where they start), what to
+    /// do with them. Masked rows are validated
+    /// by the masker as it goes; the rest of the body by the scan.
+    /// - Throws: `MaskingError` as `init(body:)`, when the rows do not fit the schema they are
+    ///   masked by, or what `treatment` throws.
+    public static func masking(_ body: [UInt8], rows treatment: (ResponseScan) throws(MaskingError) -> RowTreatment)
+        throws(MaskingError) -> MaskedScan {
+        try scan(body, rows: treatment)
+    }
+
+    private static func scan(_ body: [UInt8], rows treatment: (ResponseScan) throws(MaskingError) -> RowTreatment)
+        throws(MaskingError) -> MaskedScan {
         var scan = ResponseScan()
+        var masked: [UInt8]?
+        var report: MaskingReport?
         try body.withUnsafeBufferPointer { (input) throws(MaskingError) in
             var reader = JSONByteReader(bytes: input)
             reader.skipWhitespace()
@@ -28,6 +46,7 @@ public struct ResponseScan: Sendable, Equatable {
             var seen: Set<String> = []
             var topSchema: [SchemaField]?
             var statistics: JSONNode?
+            var transform: RowMasker.Transform?
             try reader.members(depth: 0) { (reader: inout JSONByteReader, key: Range<Int>, escaped: Bool) throws(MaskingError) in
                 let name = JSONByteReader.decode(input, range: key, escaped: escaped)
                 guard seen.insert(name).inserted else { throw reader.error("the member '\(name)' appears twice") }
@@ -35,7 +54,19 @@ public struct ResponseScan: Sendable, Equatable {
                 switch name {
                 case "rows":
                     let start = reader.position
-                    scan.rowCount = try Self.countRows(&reader)
+                    var before = scan
+                    before.rows = start..<start
+                    before.schema = topSchema ?? SchemaField.fields(fromSchema: statistics?["query"]?["schema"])
+                    if case let .mask(masker, schema) = try treatment(before), !masker.plan.isEmpty {
+                        var walk = RowMasker.Transform(plan: masker.plan, values: masker.values, input: input,
+                                                       fields: RowMasker.CompiledField.compile(schema, plan: masker.plan))
+                        let isArray = reader.peek == UInt8(ascii: "[")
+                        try walk.rows(&reader)
+                        scan.rowCount = isArray ? walk.rowCount : nil
+                        transform = walk
+                    } else {
+                        scan.rowCount = try Self.countRows(&reader)
+                    }
                     scan.rows = start..<reader.position
                 case "schema":
                     topSchema = SchemaField.fields(fromSchema: try reader.readNode(depth: 1))
@@ -55,8 +86,15 @@ public struct ResponseScan: Sendable, Equatable {
             guard reader.position == input.count else { throw reader.error("unexpected bytes after the response object") }
             scan.schema = topSchema ?? SchemaField.fields(fromSchema: statistics?["query"]?["schema"])
             if scan.totalBytesProcessed == nil { scan.totalBytesProcessed = statistics?["totalBytesProcessed"]?.string }
+            if var walk = transform.take() {  // taken, so the output is not copied when the walk appends the rest
+                report = walk.report()
+                if walk.replaced {
+                    walk.copy(upTo: input.count)
+                    masked = walk.output
+                }
+            }
         }
-        self = scan
+        return MaskedScan(scan: scan, body: masked, report: report)
     }
 
     private init() {}
@@ -74,4 +112,21 @@ public struct ResponseScan: Sendable, Equatable {
         }
         return count
     }
+}
+
+/// What to do with a response's rows, decided when the scan reaches them (`ResponseScan.masking`).
+public enum RowTreatment: Sendable {
+    /// Validate them and leave them as they are (nothing to mask, or not decided here).
+    case leave
+    /// Mask them with `masker`, by `schema`, as they are walked.
+    case mask(RowMasker, schema: [SchemaField])
+}
+
+/// A body scanned with its rows masked in the same walk.
+public struct MaskedScan: Sendable {
+    public var scan: ResponseScan
+    /// The masked body; nil when nothing was replaced (the body stands as it is).
+    public var body: [UInt8]?
+    /// What masking did; nil when the rows were not masked in the walk.
+    public var report: MaskingReport?
 }

@@ -46,6 +46,11 @@ public struct MaskingError: Error, Sendable, Equatable, CustomStringConvertible 
     public var offset: Int
     public var reason: String
     public var description: String { "cannot mask the response (byte \(offset)): \(reason)" }
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
 }
 
 /// Masks the `rows` of a BigQuery response (`{"f":[{"v":...}]}`, RECORD and REPEATED at any

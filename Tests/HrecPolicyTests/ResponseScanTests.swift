@@ -97,6 +97,55 @@ import Testing
     }
 
     /// The masker given the scanned rows range masks exactly as the whole-body entry does.
+    /// One walk (issue 18): the scan hands the rows to the masker when it reaches them, with
+    /// what came before (schema, job, where the rows start); the result equals scanning, then
+    /// masking the located rows, for every case the scanner knows.
+    @Test(arguments: cases)
+    func scanningAndMaskingInOneWalkEqualsTwoWalks(_ example: Case) throws {
+        let body = Array(example.body.utf8)
+        let schema = try ResponseScan(body: body).schema ?? [SchemaField(name: "id", type: "INTEGER"), SchemaField(name: "email", type: "STRING")]
+        let policy = MaskingPolicy(columns: [.init(table: nil, column: "email", style: .emailMask)])
+        let masker = RowMasker(plan: MaskingPlan(policy: policy, schema: schema, tables: []),
+                               values: MaskedValue(hmacKey: Array("0123456789abcdef0123456789abcdef".utf8)))
+        let scan = try ResponseScan(body: body)
+        var seen: ResponseScan?
+        let oneWalk = { () throws(MaskingError) -> MaskedScan in
+            try ResponseScan.masking(body) { before in
+                seen = before
+                return .mask(masker, schema: schema)
+            }
+        }
+        guard let rows = scan.rows else {
+            let walked = try oneWalk()
+            #expect(walked.scan == scan && seen == nil && walked.body == nil && walked.report == nil)
+            return
+        }
+        guard let twoWalks = try? masker.mask(body, rows: rows, schema: schema) else {
+            #expect(throws: MaskingError.self, "rows that do not fit the schema fail both ways") { try oneWalk() }
+            return
+        }
+        let walked = try oneWalk()
+        #expect(walked.scan == scan)
+        let before = try #require(seen)
+        #expect(before.rows == rows.lowerBound..<rows.lowerBound && before.rowCount == nil)
+        #expect((walked.body ?? body) == twoWalks.body && walked.report == twoWalks.report)
+    }
+
+    @Test func oneWalkRefusesRowsThatDoNotFitAndWhatTheTreatmentRefuses() throws {
+        let schema = [SchemaField(name: "email", type: "STRING")]
+        let masker = RowMasker(plan: MaskingPlan(policy: MaskingPolicy(columns: [.init(table: nil, column: "email", style: .redact)]),
+                                                 schema: schema, tables: []),
+                               values: MaskedValue(hmacKey: nil))
+        let twoCells = Array(#"{"schema":{"fields":[{"name":"email","type":"STRING"}]},"rows":[{"f":[{"v":"a@b.c"},{"v":"x"}]}]}"#.utf8)
+        #expect(throws: MaskingError.self) { try ResponseScan.masking(twoCells) { _ in .mask(masker, schema: schema) } }
+        // Left alone, the same rows are only validated: they pass as they are.
+        #expect(try ResponseScan.masking(twoCells) { _ in .leave }.body == nil)
+        let secondRows = Array(#"{"rows":[{"f":[{"v":"a@b.c"}]}],"rows":[{"f":[{"v":"raw@b.c"}]}]}"#.utf8)
+        #expect(throws: MaskingError.self) { try ResponseScan.masking(secondRows) { _ in .mask(masker, schema: schema) } }
+        let refused = MaskingError(offset: 0, reason: "no")
+        #expect(throws: refused) { try ResponseScan.masking(twoCells) { _ throws(MaskingError) in throw refused } }
+    }
+
     @Test func maskingTheScannedRowsMatchesMaskingTheBody() throws {
         let schema = [SchemaField(name: "id", type: "INTEGER"), SchemaField(name: "email", type: "STRING")]
         let policy = MaskingPolicy(columns: [.init(table: nil, column: "email", style: .emailMask)])
