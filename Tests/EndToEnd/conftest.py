@@ -66,3 +66,13 @@ def s3server(tmp_path):
         yield server
     finally:
         server.stop()
+
+
+# The start of a raw agent (a script run under `hrec run`): the gate's URL and a token exchanged
+# for the dev identity, as `base` and `token`.
+AGENT_TOKEN = r'''import http.client, json, os, sys, time, urllib.error, urllib.parse, urllib.request
+base = os.environ["BIGQUERY_EMULATOR_HOST"]
+form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x",
+                               "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}).encode()
+token = json.load(urllib.request.urlopen(urllib.request.Request(base + "/v1/token", data=form), timeout=30))["access_token"]
+'''

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 import hrec_journal
-from conftest import HREC, hrec
+from conftest import AGENT_TOKEN, HREC, hrec
 from test_gate import AUD, ISS, config, exchange, standalone_gate  # noqa: F401 (fixture)
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a tmpfs needs root")
@@ -129,12 +129,17 @@ def test_full_disk_pauses_the_relay_and_it_resumes_with_nothing_lost_when_space_
         assert any(m.startswith("recording was paused for") for m in markers), markers
 
 
-AGENT_FILLS_THE_DISK = r'''
-import json, os, sys, time, urllib.error, urllib.parse, urllib.request
-base = os.environ["BIGQUERY_EMULATOR_HOST"]
-form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x",
-                               "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}).encode()
-token = json.load(urllib.request.urlopen(urllib.request.Request(base + "/v1/token", data=form), timeout=30))["access_token"]
+FILL_THE_JOURNALS_DISK = r'''
+filler = os.path.join(os.path.dirname(os.environ["HREC_JOURNAL"]), "filler")
+with open(filler, "wb", buffering=0) as f:
+    try:
+        while True:
+            f.write(b"\0" * 65536)
+    except OSError:
+        pass
+'''
+
+AGENT_FILLS_THE_DISK = AGENT_TOKEN + r'''
 def query(sql):
     body = json.dumps({"query": sql, "useLegacySql": False}).encode()
     request = urllib.request.Request(base + "/bigquery/v2/projects/test-proj/queries", data=body,
@@ -144,14 +149,7 @@ def query(sql):
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
-filler = os.path.join(os.path.dirname(os.environ["HREC_JOURNAL"]), "filler")
-with open(filler, "wb", buffering=0) as f:
-    try:
-        while True:
-            f.write(b"\0" * 65536)
-    except OSError:
-        pass
-results = open(sys.argv[1], "w")  # not the terminal: hrec's notices share it
+''' + FILL_THE_JOURNALS_DISK + r'''results = open(sys.argv[1], "w")  # not the terminal: hrec's notices share it
 for sql in ["CREATE TABLE shop.fail_closed_probe AS SELECT 1 AS x", "DROP TABLE shop.customers"]:
     status, body = query(sql)
     print("FULL", status, body["error"]["errors"][0]["reason"], body["error"]["message"][:60], file=results, flush=True)
@@ -162,16 +160,21 @@ print("AFTER", status, body.get("rows"), file=results, flush=True)
 '''
 
 
+def run_on(journal, agent_text, output, tmp_path, hrec_env, emulator):
+    """`hrec run` of a raw agent (its output file as its argument) with the journal at `journal`."""
+    agent = tmp_path / "agent.py"
+    agent.write_text(agent_text)
+    result = hrec("run", "-q", "--journal", str(journal), "--dev-identity", "--upstream", emulator.url, "--project", "test-proj",
+                  "--", sys.executable, str(agent), str(output), env=hrec_env, stdin=subprocess.DEVNULL, timeout=180)
+    assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+
+
 @needs_root
 def test_gate_forwards_nothing_it_cannot_record_when_the_agent_fills_the_disk(tmp_path, hrec_env, emulator):
     with tmpfs(tmp_path / "disk", "3m") as disk:
         journal = disk / "gate.hrec"
-        agent = tmp_path / "fill.py"
-        agent.write_text(AGENT_FILLS_THE_DISK)
         results = tmp_path / "results.txt"
-        result = hrec("run", "-q", "--journal", str(journal), "--dev-identity", "--upstream", emulator.url, "--project", "test-proj",
-                      "--", sys.executable, str(agent), str(results), env=hrec_env, stdin=subprocess.DEVNULL, timeout=120)
-        assert result.returncode == 0, result.stdout.decode() + result.stderr.decode()
+        run_on(journal, AGENT_FILLS_THE_DISK, results, tmp_path, hrec_env, emulator)
         out = results.read_text()
         full = [line for line in out.splitlines() if line.startswith("FULL")]
         assert len(full) == 2 and all(l.startswith("FULL 503 backendError hrec cannot record this call") for l in full), out
@@ -187,6 +190,55 @@ def test_gate_forwards_nothing_it_cannot_record_when_the_agent_fills_the_disk(tm
                 assert responses[request["requestID"]]["status"] == 200
             else:  # what was journaled before the disk was seen full was answered 503, never forwarded
                 assert responses[request["requestID"]]["status"] == 503 and responses[request["requestID"]].get("upstreamStatus") is None
+
+
+AGENT_FILLS_THE_DISK_MID_PAGE = AGENT_TOKEN + r'''
+host, port = urllib.parse.urlparse(base).hostname, urllib.parse.urlparse(base).port
+connection = http.client.HTTPConnection(host, port, timeout=120)
+connection.request("POST", "/bigquery/v2/projects/test-proj/queries", body=json.dumps({
+    "query": "SELECT id, name, email FROM shop.midpage WHERE id <= 150000", "useLegacySql": False, "maxResults": 150000,
+    "timeoutMs": 120000}), headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+response = connection.getresponse()
+received = response.read(65536)
+# The page is streaming: fill the journal's disk, then read on.
+''' + FILL_THE_JOURNALS_DISK + r'''try:
+    while piece := response.read(65536):
+        received += piece
+except Exception as error:  # the gate cuts the answer it can no longer record
+    received += getattr(error, "partial", b"")
+    print("CUT", type(error).__name__, file=sys.stderr)
+with open(sys.argv[1], "wb") as out:
+    out.write(received)
+os.unlink(filler)
+time.sleep(1.5)
+'''
+
+
+@needs_root
+def test_a_page_streaming_when_the_disk_fills_is_cut_and_every_byte_that_went_out_is_on_record(tmp_path, hrec_env, emulator):
+    """Each piece of a streamed page is committed before it goes out: when the journal's disk
+    fills mid-page, the answer is cut there, and what the agent got is on record, exactly."""
+    emulator.query("CREATE OR REPLACE TABLE shop.midpage AS SELECT x AS id, CONCAT('name-', CAST(x AS STRING)) AS name, "
+                   "CONCAT('user', CAST(x AS STRING), '@big.example.com') AS email FROM UNNEST(GENERATE_ARRAY(1, 150000)) AS x")
+    with tmpfs(tmp_path / "disk", "3m") as disk:
+        journal = disk / "gate.hrec"
+        received_file = tmp_path / "received.bin"
+        run_on(journal, AGENT_FILLS_THE_DISK_MID_PAGE, received_file, tmp_path, hrec_env, emulator)
+        received = received_file.read_bytes()
+        records = cat(journal, hrec_env)
+    [request] = [e for e in events_of(records, "gate.request") if "shop.midpage" in e.get("sql", "")]
+    pieces = sorted((e for e in events_of(records, "gate.response.body") if e["requestID"] == request["requestID"]),
+                    key=lambda e: e["index"])
+    recorded = b"".join(piece["text"].encode() for piece in pieces)
+    assert pieces and [p["offset"] for p in pieces] == [sum(len(q["text"].encode()) for q in pieces[:i]) for i in range(len(pieces))]
+    # Cut short: the page is 10 MB, and the agent got less than all of it ...
+    assert 65536 <= len(received) < 9_000_000, len(received)
+    # ... and every byte it got was in the journal before it went out.
+    assert recorded[:len(received)] == received, (len(recorded), len(received))
+    # The cut is on record once the disk has room again: what went out, and why it stopped.
+    [cut] = [e for e in events_of(records, "gate.response") if e["requestID"] == request["requestID"]]
+    assert cut["decision"] == "error" and cut["responseBytes"] == len(recorded), cut
+    assert cut["reason"].startswith(f"cut short after {len(recorded)} bytes") and "No space left on device" in cut["reason"], cut
 
 
 # Item 3: the journal deleted or replaced under hrec.

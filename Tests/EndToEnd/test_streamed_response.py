@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import hrec_journal
-from conftest import HREC, ROOT, hrec
+from conftest import AGENT_TOKEN, HREC, ROOT, hrec
 
 AGENT = ROOT / "Tests" / "EndToEnd" / "agents" / "full_response_agent.py"
 RAW = ["user1@big.example.com", "user4999@big.example.com", "user5000@big.example.com"]
@@ -166,12 +166,7 @@ def test_a_large_error_answer_is_passed_whole_with_its_status_never_streamed_as_
         server.shutdown()
 
 
-AGENT_HANGS_UP = r'''
-import hashlib, http.client, json, os, sys, urllib.parse, urllib.request
-base = os.environ["BIGQUERY_EMULATOR_HOST"]
-form = urllib.parse.urlencode({"grant_type": "urn:ietf:params:oauth:grant-type:token-exchange", "subject_token": "x",
-                               "subject_token_type": "urn:ietf:params:oauth:token-type:jwt"}).encode()
-token = json.load(urllib.request.urlopen(urllib.request.Request(base + "/v1/token", data=form), timeout=30))["access_token"]
+AGENT_HANGS_UP = AGENT_TOKEN + r'''
 host, port = urllib.parse.urlparse(base).hostname, urllib.parse.urlparse(base).port
 def query(sql, rows):
     connection = http.client.HTTPConnection(host, port, timeout=120)
