@@ -99,11 +99,12 @@ public final class GateServer: Sendable {
 }
 
 /// glibc's allocator, tuned once for a process that serves the gate. Response bodies (350 KB
-/// to BigQuery's 20 MB pages) are allocated and freed on every call: left to its defaults,
-/// glibc hands each one fresh pages (mmap, or a heap it trims back after every free) and the
-/// gate pays a page fault per 4 KiB of every body. Blocks up to 32 MiB come from the heap, and
-/// up to 64 MiB of freed memory is kept for the next call (bench/gate_latency.py: about 1 ms
-/// of the 5,000-row page's added time).
+/// for a 5,000-row page, up to the 1 MiB above which pages stream) are allocated and freed on
+/// every call: left to its defaults, glibc trims its heap back after each free and the next
+/// call pays a page fault per 4 KiB of its body (hundreds per call; about 1 ms of the 5,000-row
+/// page's added time in bench/gate_latency.py). Blocks up to 4 MiB come from the heap, and up to
+/// 4 MiB of freed memory per arena is kept for the next call: a bounded cost in resident memory
+/// (bench/gate_streaming.py's peak RSS is as before; with 64 MiB kept it grew by a quarter).
 private let allocatorTuned: Void = {
-    _ = hrec_tune_allocator(32 << 20, 64 << 20)
+    _ = hrec_tune_allocator(4 << 20, 4 << 20)
 }()

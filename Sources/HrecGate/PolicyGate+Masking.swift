@@ -37,7 +37,8 @@ extension PolicyGate {
             switch decision {
             case let .refuse(reason)?: return FilteredResponse(scan: nil, filter: .refuse(reason))
             case .mask?:  // the masker validates the rows as it masks them: either may be wrong
-                return FilteredResponse(scan: nil, filter: .refuse("the response is not well-formed JSON, or its rows do not fit their schema: \(error)"))
+                let reason = "the response is not well-formed JSON, or its rows do not fit their schema: \(error)"
+                return FilteredResponse(scan: nil, filter: .refuse(reason))
             default: return FilteredResponse(scan: nil, filter: .refuse("the response is not well-formed JSON: \(error)"))
             }
         }

@@ -12,8 +12,8 @@ import NIOCore
 /// response_body_cap`) bounds what is kept.
 ///
 /// The body records are appended after the commit that precedes the answer, and built only
-/// once the answer is written (`answer(status:headers:lease:sink:)`), so the agent can hold the
-/// body before they are in the file. Whenever body records follow (or the cap cut the body),
+/// once the answer is written (`answer(status:headers:lease:sink:deferred:)`), so the agent can
+/// hold the body before they are in the file. Whenever body records follow (or the cap cut the body),
 /// the committed `gate.response` carries the whole body's SHA-256: if the journal cannot take
 /// the rest, the record still proves exactly what was returned.
 struct ResponseRecord: Sendable {
@@ -74,7 +74,9 @@ struct ResponseRecord: Sendable {
     /// of the memory budget until they are built.
     func answer(status: Int, headers: HTTPFields, lease: BudgetLease?, sink: (any RecordSink)?, deferred: DeferredRecords) -> Response {
         let buffer = ByteBuffer(bytes: body)
-        guard !chunkRanges.isEmpty, let sink else { return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: buffer)) }
+        guard !chunkRanges.isEmpty, let sink else {
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: buffer))
+        }
         let record = self
         return Response(status: .init(code: status), headers: headers, body: ResponseBody(contentLength: buffer.readableBytes) { writer in
             defer {

@@ -25,8 +25,8 @@ public struct ResponseScan: Sendable, Equatable {
 
     /// Scans `body` and masks its rows in the same walk: `treatment` is asked, with the scan of
     /// everything before the rows (schema, job; `rows` an empty range where they start), what to
-    /// do with them. Masked rows are validated
-    /// by the masker as it goes; the rest of the body by the scan.
+    /// do with them. Masked rows are validated by the masker as it goes; the rest of the body by
+    /// the scan.
     /// - Throws: `MaskingError` as `init(body:)`, when the rows do not fit the schema they are
     ///   masked by, or what `treatment` throws.
     public static func masking(_ body: [UInt8], rows treatment: (ResponseScan) throws(MaskingError) -> RowTreatment)
