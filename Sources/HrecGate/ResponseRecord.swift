@@ -4,6 +4,7 @@ import HrecJournal
 import HrecPolicy
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// How a response body the agent received goes into the journal (docs/gate-events.md): its
 /// first bytes inline in `gate.response` (`responseBody`, up to the inline cap, cut at a UTF-8
@@ -68,23 +69,18 @@ struct ResponseRecord: Sendable {
         }
     }
 
-    /// The answer carrying `body`; once it is written (or the client is gone), the body records
-    /// are built and appended beside the next request (`deferred`). They are never built on the
-    /// answer's path, and never lost to a client that hangs up. `lease` holds the body's share
-    /// of the memory budget until they are built.
+    /// The answer carrying `body`; once it is written (or the client is gone, or the answer is
+    /// dropped unwritten), the body records are built and appended beside the next request
+    /// (`deferred`). They are never built on the answer's path, and never lost with the answer.
+    /// `lease` holds the body's share of the memory budget until they are built.
     func answer(status: Int, headers: HTTPFields, lease: BudgetLease?, sink: (any RecordSink)?, deferred: DeferredRecords) -> Response {
         let buffer = ByteBuffer(bytes: body)
         guard !chunkRanges.isEmpty, let sink else {
             return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: buffer))
         }
-        let record = self
+        let pending = PendingBodyRecords(record: self, sink: sink, lease: lease, deferred: deferred)
         return Response(status: .init(code: status), headers: headers, body: ResponseBody(contentLength: buffer.readableBytes) { writer in
-            defer {
-                deferred.run {
-                    for chunk in record.chunks { sink.append(event: chunk) }
-                    withExtendedLifetime(lease) {}
-                }
-            }
+            defer { pending.append() }
             try await writer.write(buffer)
             try await writer.finish(nil)
         })
@@ -113,4 +109,32 @@ struct ResponseRecord: Sendable {
         json.append(UInt8(ascii: "}"))
         return JournalEvent(type: "gate.response.body", json: json)
     }
+}
+
+/// A held answer's body records, appended exactly once: when its body has been written, or, if
+/// the answer is dropped without being written, when it goes away.
+final class PendingBodyRecords: Sendable {
+    private let record: ResponseRecord
+    private let sink: any RecordSink
+    private let lease: BudgetLease?
+    private let deferred: DeferredRecords
+    private let appended = Atomic(false)
+
+    init(record: ResponseRecord, sink: any RecordSink, lease: BudgetLease?, deferred: DeferredRecords) {
+        self.record = record
+        self.sink = sink
+        self.lease = lease
+        self.deferred = deferred
+    }
+
+    /// Builds and appends the records on their own task, unless that was done already.
+    func append() {
+        guard !appended.exchange(true, ordering: .relaxed) else { return }
+        deferred.run { [record, sink, lease] in
+            for chunk in record.chunks { sink.append(event: chunk) }
+            withExtendedLifetime(lease) {}
+        }
+    }
+
+    deinit { append() }
 }

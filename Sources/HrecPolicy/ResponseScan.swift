@@ -58,8 +58,7 @@ public struct ResponseScan: Sendable, Equatable {
                     before.rows = start..<start
                     before.schema = topSchema ?? SchemaField.fields(fromSchema: statistics?["query"]?["schema"])
                     if case let .mask(masker, schema) = try treatment(before), !masker.plan.isEmpty {
-                        var walk = RowMasker.Transform(plan: masker.plan, values: masker.values, input: input,
-                                                       fields: RowMasker.CompiledField.compile(schema, plan: masker.plan))
+                        var walk = masker.walk(over: input, schema: schema)
                         let isArray = reader.peek == UInt8(ascii: "[")
                         try walk.rows(&reader)
                         scan.rowCount = isArray ? walk.rowCount : nil
@@ -86,12 +85,8 @@ public struct ResponseScan: Sendable, Equatable {
             guard reader.position == input.count else { throw reader.error("unexpected bytes after the response object") }
             scan.schema = topSchema ?? SchemaField.fields(fromSchema: statistics?["query"]?["schema"])
             if scan.totalBytesProcessed == nil { scan.totalBytesProcessed = statistics?["totalBytesProcessed"]?.string }
-            if var walk = transform.take() {  // taken, so the output is not copied when the walk appends the rest
-                report = walk.report()
-                if walk.replaced {
-                    walk.copy(upTo: input.count)
-                    masked = walk.output
-                }
+            if let walk = transform.take() {  // taken, so the output is not copied when the walk appends the rest
+                (masked, report) = walk.finish()
             }
         }
         return MaskedScan(scan: scan, body: masked, report: report)

@@ -83,15 +83,18 @@ public struct RowMasker: Sendable {
         guard rows.lowerBound >= 0, rows.upperBound <= body.count else { throw MaskingError(offset: rows.lowerBound, reason: "rows out of bounds") }
         if plan.isEmpty { return (body, MaskingReport()) }
         return try body.withUnsafeBufferPointer { (input) throws(MaskingError) in
-            var transform = Transform(plan: plan, values: values, input: input, fields: CompiledField.compile(schema, plan: plan))
+            var transform = walk(over: input, schema: schema)
             var rowsReader = JSONByteReader(bytes: input, position: rows.lowerBound)
             try transform.rows(&rowsReader)
             guard rowsReader.position == rows.upperBound else { throw rowsReader.error("unexpected bytes after the rows") }
-            // Nothing replaced: the body goes out as it came.
-            guard transform.replaced else { return (body, transform.report()) }
-            transform.copy(upTo: input.count)
-            return (transform.output, transform.report())
+            let (masked, report) = (consume transform).finish()  // moved: its output is not copied when the rest is appended
+            return (masked ?? body, report)
         }
+    }
+
+    /// A walk over the rows in `input`, by `schema`.
+    func walk(over input: UnsafeBufferPointer<UInt8>, schema: [SchemaField]) -> Transform {
+        Transform(plan: plan, values: values, input: input, fields: CompiledField.compile(schema, plan: plan))
     }
 
     /// A schema field with what the walk needs precomputed: its path and style.
@@ -167,6 +170,15 @@ public struct RowMasker: Sendable {
                 report.columns.append(.init(column: field.path, style: style.rawValue, source: name, values: values))
             }
             return report
+        }
+
+        /// The masked body (the rest of the input copied after the last replaced value), nil when
+        /// nothing was replaced and the input stands as it is; and what was masked.
+        consuming func finish() -> (body: [UInt8]?, report: MaskingReport) {
+            let report = report()
+            guard replaced else { return (nil, report) }
+            copy(upTo: input.count)
+            return (output, report)
         }
 
         /// Copies the input from `copied` up to `offset` into the output.
